@@ -1,0 +1,44 @@
+# Two commands for a newcomer: `make run` serves the course, `make test` runs every test.
+VENV ?= .venv
+PYTHON ?= python3
+PORT ?= 5000
+FLASK = FLASK_APP=course $(VENV)/bin/flask
+
+.PHONY: run test lint format check bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) content check
+	$(FLASK) users ensure-admin
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.dev
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.runtime
+	$(FLASK) content check --strict
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev
+	$(VENV)/bin/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

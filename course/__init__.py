@@ -1,0 +1,37 @@
+"""The course app: `create_app` wires config, extensions, content, blueprints and commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import catalog, database, web
+from .accounts import auth
+from .accounts.cli import bp as users_cli
+from .accounts.views import bp as accounts_bp
+from .config import PROJECT_ROOT, build_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .learning.views import bp as learning_bp
+from .quizzes.views import bp as quizzes_bp
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(build_config(Path(app.instance_path), config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    database.init_app(app)
+    auth.init_app(app)
+    catalog.init_app(app)
+    web.init_app(app)
+
+    for blueprint in (accounts_bp, learning_bp, quizzes_bp, users_cli, catalog.bp):
+        app.register_blueprint(blueprint)
+    return app

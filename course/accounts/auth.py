@@ -1,0 +1,59 @@
+"""Log-in plumbing: loading the user from the cookie, role checks, and the forced password change."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+from .models import User
+
+PASSWORD_CHANGE_EXEMPT = {"accounts.change_password", "accounts.logout", "static"}
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    return user if user is not None and user.session_token == token else None
+
+
+def require_role(*roles: str) -> Callable:
+    """Staff pages: anonymous visitors are sent to log in, others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def enforce_password_change():
+    """An account made with a one-time password must choose its own before doing anything else."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in PASSWORD_CHANGE_EXEMPT
+    ):
+        flash("Choose a new password before you continue.", "warning")
+        return redirect(url_for("accounts.change_password"))
+    return None
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message_category = "info"
+    app.before_request(enforce_password_change)

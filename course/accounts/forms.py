@@ -1,0 +1,40 @@
+"""Account forms. Limits match the database columns, so nothing too long ever reaches it."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .models import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from .passwords import password_problem
+
+PASSWORD_HINT = f"At least {PASSWORD_MIN} characters. A few unrelated words make a strong one."
+
+
+class NewPassword:
+    """Rejects a password the policy refuses, with the policy's reason."""
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        email = form.email.data if hasattr(form, "email") else ""
+        problem = password_problem(field.data or "", email or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX), Email()])
+    display_name = StringField("Your name (shown on your certificate)", validators=[DataRequired(), Length(max=NAME_MAX)])
+    password = PasswordField("Password", validators=[DataRequired(), NewPassword()], description=PASSWORD_HINT)
+    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    password = PasswordField("New password", validators=[DataRequired(), NewPassword()], description=PASSWORD_HINT)
+    confirm = PasswordField("Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])

@@ -1,0 +1,41 @@
+"""Accounts: who someone is and what they may do."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+ROLES = ("trainee", "instructor", "admin")
+EMAIL_MAX, NAME_MAX, PASSWORD_MIN, PASSWORD_MAX = 254, 80, 12, 128
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="trainee")
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Part of the log-in cookie: changing it (on a password change) signs out every other session.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("instructor", "admin")

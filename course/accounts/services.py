@@ -1,0 +1,111 @@
+"""Account use cases. Each takes plain values, ends with one commit, and signals failure by exception."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from .models import ROLES, User, new_session_token
+from .passwords import hash_password, password_problem, verify_password
+
+# A real hash to compare against when the email is unknown, so a log-in takes as long either way.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+class AccountError(Exception):
+    """A business rule refused the request; the message is safe to show."""
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class WeakPassword(AccountError):
+    pass
+
+
+class WrongPassword(AccountError):
+    pass
+
+
+class UnknownUser(AccountError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(email: str, display_name: str, password: str, role: str = "trainee", must_change: bool = False) -> User:
+    email = normalise_email(email)
+    problem = password_problem(password, email)
+    if problem:
+        raise WeakPassword(problem)
+    if role not in ROLES:
+        raise AccountError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        must_change_password=must_change,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken("An account with this email already exists. Log in instead.") from None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise WrongPassword("Your current password is not correct.")
+    problem = password_problem(new, user.email)
+    if problem:
+        raise WeakPassword(problem)
+    if verify_password(user.password_hash, new):
+        raise WeakPassword("Choose a password different from the current one.")
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def set_role(email: str, role: str) -> User:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+    user = find_user(email)
+    if user is None:
+        raise UnknownUser(f"No account with email {normalise_email(email)}.")
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def ensure_admin(email: str) -> tuple[User, str] | None:
+    """Create the first admin with a random one-time password, if there is no admin yet."""
+    if db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin")):
+        return None
+    password = secrets.token_urlsafe(12)
+    return register(email, "Administrator", password, role="admin", must_change=True), password

@@ -1,0 +1,77 @@
+"""Account pages: register, log in, log out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import limiter
+from . import services
+from .forms import ChangePasswordForm, LoginForm, RegisterForm
+from .safe_redirect import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.email.data, form.display_name.data, form.password.data)
+        except services.AccountError as exc:
+            form.email.errors.append(str(exc))
+            return render_template("accounts/register.html", form=form), 409
+        login_user(user)
+        flash(f"Welcome, {user.display_name}. Start with the first module.", "success")
+        return redirect(url_for("learning.dashboard"))
+    return render_template("accounts/register.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code in (400, 401))
+def login():
+    target = safe_next(request.args.get("next"), url_for("learning.dashboard"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("That email and password do not match an account.")
+            return render_template("accounts/login.html", form=form), 401
+        login_user(user)
+        return redirect(target)
+    return render_template("accounts/login.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You are logged out. Your progress is saved.", "success")
+    return redirect(url_for("learning.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.WrongPassword as exc:
+            form.current.errors.append(str(exc))
+            return render_template("accounts/password.html", form=form), 400
+        except services.WeakPassword as exc:
+            form.password.errors.append(str(exc))
+            return render_template("accounts/password.html", form=form), 400
+        login_user(current_user)  # the session token changed: keep this session, end the others
+        flash("Your password is changed.", "success")
+        return redirect(url_for("learning.dashboard"))
+    return render_template("accounts/password.html", form=form), 400 if form.is_submitted() else 200

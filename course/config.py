@@ -1,0 +1,66 @@
+"""Settings: defaults, then the environment, then the overrides a caller (a test) passes in.
+
+Every setting is listed in README.md. Nothing here is a credential: a development secret key is made
+on first run and kept in `instance/`, and production refuses to start without one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'course.db'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("SECRET_KEY must be set when COURSE_ENV=production")
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    overrides = overrides or {}
+    production = os.environ.get("COURSE_ENV", "development") == "production"
+    config: dict[str, Any] = {
+        "PRODUCTION": production,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "LESSONS_DIR": Path(os.environ.get("LESSONS_DIR", PROJECT_ROOT / "lessons")),
+        "QUIZZES_DIR": Path(os.environ.get("QUIZZES_DIR", PROJECT_ROOT / "quizzes")),
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,  # a trainee may read a lesson for hours before pressing a button
+        "PROPAGATE_EXCEPTIONS": False if production else None,
+    }
+    config.update(overrides)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(instance_path, production)
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return config

@@ -1,0 +1,61 @@
+"""Markdown to safe HTML, done once at load time.
+
+Authors write CommonMark with tables. Raw HTML is not passed through, and the output is cleaned by nh3
+anyway, so a lesson file can never inject script into a page. Links of the form `module:SLUG#ANCHOR` are
+course cross-references: the renderer turns them into site paths and reports them, so the validator can
+reject one that does not resolve.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+
+MODULE_LINK = "module:"
+
+_TAGS = {
+    "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
+    "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "h3": {"id"}, "h4": {"id"}, "th": {"style"}, "td": {"style"}}
+
+
+def slugify(text: str) -> str:
+    """A heading's default anchor: lowercase ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # `###` headings inside a page get stable ids, so a section can be linked to.
+    return md.use(anchors_plugin, min_level=3, max_level=4, slug_func=slugify)
+
+
+_PARSER = _make_parser()
+
+
+def render(markdown: str, page_url: Callable[[str, str | None], str]) -> tuple[str, list[str]]:
+    """Return (safe HTML, the `module:` references it contains)."""
+    tokens = _PARSER.parse(markdown)
+    references: list[str] = []
+    for token in tokens:
+        for child in token.children or ():
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if isinstance(href, str) and href.startswith(MODULE_LINK):
+                reference = href[len(MODULE_LINK) :]
+                references.append(reference)
+                slug, _, anchor = reference.partition("#")
+                child.attrSet("href", page_url(slug, anchor or None))
+    html = _PARSER.renderer.render(tokens, _PARSER.options, {})
+    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel="noopener noreferrer")
+    return clean, references
+
+
+def word_count(markdown: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9][\w'’-]*", markdown))

@@ -1,0 +1,28 @@
+"""Database tuning. SQLite is the embedded default, so it gets what makes it a good server database:
+write-ahead logging (readers never block the writer), a busy timeout instead of instant "database is
+locked" errors, and foreign keys switched on."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+
+from .extensions import db
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        event.listen(db.engine, "connect", _sqlite_pragmas)

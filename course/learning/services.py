@@ -1,0 +1,163 @@
+"""Progress through the lessons, the dashboard, and the certificate."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..clock import utcnow
+from ..content.model import Catalog, Module
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..quizzes.rules import QuizStatus, quiz_status
+from ..quizzes.services import allowance_for, attempts_of
+from .models import Certificate, LessonProgress
+
+NOT_STARTED, IN_PROGRESS, LESSONS_DONE, PASSED = "not started", "in progress", "lessons done", "passed"
+
+
+def _progress_rows(user_id: int, module_slug: str | None = None) -> list[LessonProgress]:
+    query = select(LessonProgress).where(LessonProgress.user_id == user_id)
+    if module_slug:
+        query = query.where(LessonProgress.module_slug == module_slug)
+    return list(db.session.scalars(query))
+
+
+def completed_pages(user_id: int, module_slug: str) -> set[str]:
+    return {r.page_anchor for r in _progress_rows(user_id, module_slug) if r.completed_at}
+
+
+def lessons_done(module: Module, done: set[str]) -> bool:
+    return all(p.anchor in done for p in module.pages)
+
+
+def _touch(user_id: int, module: Module, anchor: str, now: datetime, complete: bool) -> None:
+    if module.page(anchor) is None:
+        raise NotFound("There is no such lesson page.")
+    row = db.session.scalar(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user_id,
+            LessonProgress.module_slug == module.slug,
+            LessonProgress.page_anchor == anchor,
+        )
+    )
+    if row is None:
+        row = LessonProgress(
+            user_id=user_id, module_slug=module.slug, page_anchor=anchor, started_at=now, last_viewed_at=now
+        )
+        db.session.add(row)
+    row.last_viewed_at = now
+    if complete and row.completed_at is None:
+        row.completed_at = now
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same page opened twice at once: the other request recorded it
+        db.session.rollback()
+        if complete:
+            _touch(user_id, module, anchor, now, complete)
+
+
+def open_page(user_id: int, module: Module, anchor: str, now: datetime | None = None) -> None:
+    _touch(user_id, module, anchor, now or utcnow(), complete=False)
+
+
+def complete_page(user_id: int, module: Module, anchor: str, now: datetime | None = None) -> None:
+    _touch(user_id, module, anchor, now or utcnow(), complete=True)
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    pages_done: int
+    status: str
+    quiz: QuizStatus
+    next_page: str | None  # anchor of the first page not yet completed
+
+    @property
+    def lessons_done(self) -> bool:
+        return self.pages_done == len(self.module.pages)
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    modules: tuple[ModuleProgress, ...]
+    resume: tuple[Module, str] | None  # the page opened most recently
+
+    @property
+    def pages_done(self) -> int:
+        return sum(m.pages_done for m in self.modules)
+
+    @property
+    def pages_total(self) -> int:
+        return sum(len(m.module.pages) for m in self.modules)
+
+    @property
+    def modules_passed(self) -> int:
+        return sum(m.status == PASSED for m in self.modules)
+
+    @property
+    def complete(self) -> bool:
+        return self.modules_passed == len(self.modules)
+
+
+def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None) -> CourseProgress:
+    """Everything the dashboard shows, from two queries whatever the number of attempts."""
+    now = now or utcnow()
+    rows = _progress_rows(user_id)
+    attempts = attempts_of(user_id)
+    modules = []
+    for module in catalog.modules:
+        done = {r.page_anchor for r in rows if r.module_slug == module.slug and r.completed_at}
+        mine = [a for a in attempts if a.module_slug == module.slug]
+        status = quiz_status(module.quiz, mine, now, lessons_done(module, done), allowance_for(user_id, module.slug))
+        started = any(r.module_slug == module.slug for r in rows) or mine
+        state = PASSED if status.passed else LESSONS_DONE if lessons_done(module, done) else IN_PROGRESS if started else NOT_STARTED
+        next_page = next((p.anchor for p in module.pages if p.anchor not in done), None)
+        modules.append(ModuleProgress(module, len(done & {p.anchor for p in module.pages}), state, status, next_page))
+    latest = max(rows, key=lambda r: r.last_viewed_at, default=None)
+    resume_module = catalog.module(latest.module_slug) if latest else None
+    resume = (resume_module, latest.page_anchor) if resume_module and resume_module.page(latest.page_anchor) else None
+    return CourseProgress(tuple(modules), resume)
+
+
+def _new_code() -> str:
+    raw = secrets.token_hex(6).upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def certificate_for(user_id: int, display_name: str, catalog: Catalog) -> Certificate:
+    """The trainee's certificate, issued on first request once every module is passed."""
+    existing = db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
+    if existing is not None:
+        return existing
+    progress = course_progress(user_id, catalog)
+    if not progress.complete:
+        raise Forbidden(
+            f"The certificate opens when all {len(progress.modules)} modules are passed; "
+            f"you have passed {progress.modules_passed}."
+        )
+    certificate = Certificate(
+        user_id=user_id,
+        code=_new_code(),
+        holder_name=display_name,
+        issued_at=utcnow(),
+        scores=[{"module": m.module.slug, "title": m.module.title, "score": m.quiz.score} for m in progress.modules],
+    )
+    db.session.add(certificate)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
+    return certificate
+
+
+def verify(code: str) -> Certificate:
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
+    if certificate is None:
+        raise NotFound("No certificate has this code. Check it letter by letter.")
+    return certificate

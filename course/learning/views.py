@@ -1,0 +1,100 @@
+"""Course pages, lesson pages, the dashboard and the certificate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..catalog import get_catalog
+from ..errors import CourseError
+from ..views_support import module_or_404, refuse
+from . import certificate_pdf, services
+
+bp = Blueprint("learning", __name__)
+
+
+@bp.get("/")
+def home():
+    progress = services.course_progress(current_user.id, get_catalog()) if current_user.is_authenticated else None
+    return render_template("learning/home.html", catalog=get_catalog(), progress=progress)
+
+
+@bp.get("/modules/<slug>")
+def module(slug: str):
+    module = module_or_404(slug)
+    done = services.completed_pages(current_user.id, slug) if current_user.is_authenticated else set()
+    return render_template("learning/module.html", module=module, done=done)
+
+
+@bp.get("/modules/<slug>/pages/<anchor>")
+@login_required
+def page(slug: str, anchor: str):
+    module = module_or_404(slug)
+    page = module.page(anchor)
+    if page is None:
+        abort(404)
+    services.open_page(current_user.id, module, anchor)
+    done = services.completed_pages(current_user.id, slug)
+    return render_template("learning/page.html", module=module, page=page, done=done, next_page=module.next_page(anchor))
+
+
+@bp.post("/modules/<slug>/pages/<anchor>/complete")
+@login_required
+def complete(slug: str, anchor: str):
+    module = module_or_404(slug)
+    try:
+        services.complete_page(current_user.id, module, anchor)
+    except CourseError as error:
+        return refuse(error)
+    following = module.next_page(anchor)
+    if following is not None:
+        return redirect(url_for(".page", slug=slug, anchor=following.anchor), 303)
+    return redirect(url_for("quizzes.quiz", slug=slug), 303)
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template("learning/dashboard.html", progress=services.course_progress(current_user.id, get_catalog()))
+
+
+@bp.get("/certificate")
+@login_required
+def certificate():
+    try:
+        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog())
+    except CourseError as error:
+        return refuse(error)
+    return render_template("learning/certificate.html", certificate=cert)
+
+
+@bp.get("/certificate.pdf")
+@login_required
+def certificate_download():
+    try:
+        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog())
+    except CourseError as error:
+        return refuse(error)
+    verify_url = url_for(".verify", code=cert.code, _external=True)
+    return Response(
+        certificate_pdf.render(cert, verify_url),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="certificate-{cert.code}.pdf"'},
+    )
+
+
+@bp.get("/verify")
+def verify_form():
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for(".verify", code=code[:40]))
+    return render_template("learning/verify.html", certificate=None, code="")
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):
+    try:
+        cert = services.verify(code[:40])
+    except CourseError as error:
+        return render_template("learning/verify.html", certificate=None, code=code, error=error.message), 404
+    return render_template("learning/verify.html", certificate=cert, code=cert.code)

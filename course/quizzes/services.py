@@ -1,0 +1,160 @@
+"""Quiz attempt use cases: start (or resume), save an answer, submit exactly once, and read results."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..clock import utcnow
+from ..content.model import Module
+from ..errors import Conflict, CourseError, NotFound
+from ..extensions import db
+from . import grading, selection, serving
+from .models import AttemptItem, QuizAttempt
+from .rules import Allowance, QuizStatus, quiz_status
+
+
+class QuizLocked(CourseError):
+    status = 403
+
+
+class RetakeNotYetAllowed(CourseError):
+    status = 429
+
+
+class AttemptAlreadySubmitted(Conflict):
+    pass
+
+
+def attempts_of(user_id: int, module_slug: str | None = None) -> list[QuizAttempt]:
+    """Every attempt of a trainee (one module, or all), without their items."""
+    query = select(QuizAttempt).where(QuizAttempt.user_id == user_id)
+    if module_slug:
+        query = query.where(QuizAttempt.module_slug == module_slug)
+    return list(db.session.scalars(query.order_by(QuizAttempt.module_slug, QuizAttempt.number)))
+
+
+def allowance_for(user_id: int, module_slug: str) -> Allowance:
+    return Allowance()
+
+
+def status_for(user_id: int, module: Module, lessons_done: bool, now: datetime | None = None) -> QuizStatus:
+    return quiz_status(
+        module.quiz, attempts_of(user_id, module.slug), now or utcnow(), lessons_done, allowance_for(user_id, module.slug)
+    )
+
+
+def _history(user_id: int, module_slug: str) -> tuple[Counter[str], set[str]]:
+    rows = db.session.execute(
+        select(AttemptItem.question_id, AttemptItem.score, QuizAttempt.number)
+        .join(QuizAttempt)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug, QuizAttempt.status == "submitted")
+    ).all()
+    seen = Counter(row.question_id for row in rows)
+    last = max((row.number for row in rows), default=None)
+    missed = {row.question_id for row in rows if row.number == last and (row.score or 0) < 1}
+    return seen, missed
+
+
+def start_attempt(user_id: int, module: Module, lessons_done: bool, now: datetime | None = None) -> QuizAttempt:
+    """Return the open attempt, or start a new one if the rules allow it. Safe against double clicks."""
+    now = now or utcnow()
+    quiz = module.quiz
+    status = status_for(user_id, module, lessons_done, now)
+    if status.open_attempt is not None:
+        return status.open_attempt
+    if not status.can_start:
+        error = RetakeNotYetAllowed if status.next_open_at else QuizLocked
+        raise error(status.blocked_reason)
+    rng = random.Random(secrets.randbits(64))
+    seen, missed = _history(user_id, module.slug)
+    by_id = {q.id: q for q in quiz.questions}
+    drawn = selection.draw(list(by_id), quiz.questions_per_attempt, rng, seen, missed)
+    number = max((a.number for a in attempts_of(user_id, module.slug)), default=0) + 1
+    attempt = QuizAttempt(
+        user_id=user_id,
+        module_slug=module.slug,
+        number=number,
+        quiz_version=quiz.version,
+        pass_mark=quiz.pass_mark,
+        status="open",
+        open_module=module.slug,
+        practice=status.passed,
+        started_at=now,
+        max_score=float(len(drawn)),
+    )
+    attempt.items = [
+        AttemptItem(position=i, question_id=qid, theme=by_id[qid].theme, snapshot=serving.serve(by_id[qid], rng))
+        for i, qid in enumerate(drawn, start=1)
+    ]
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request started one a moment ago: resume that one
+        db.session.rollback()
+        existing = db.session.scalar(
+            select(QuizAttempt).where(QuizAttempt.user_id == user_id, QuizAttempt.open_module == module.slug)
+        )
+        if existing is None:
+            raise Conflict("Another attempt was being started at the same moment. Try again.") from None
+        return existing
+    return attempt
+
+
+def get_attempt(user_id: int, attempt_id: int) -> QuizAttempt:
+    """A trainee's own attempt with its items; another trainee's attempt is simply not found."""
+    attempt = db.session.scalar(
+        select(QuizAttempt).options(selectinload(QuizAttempt.items)).where(QuizAttempt.id == attempt_id)
+    )
+    if attempt is None or attempt.user_id != user_id:
+        raise NotFound("There is no such attempt.")
+    return attempt
+
+
+def save_answer(user_id: int, attempt_id: int, position: int, form: grading.Form, now: datetime | None = None) -> QuizAttempt:
+    attempt = get_attempt(user_id, attempt_id)
+    if not attempt.is_open:
+        raise AttemptAlreadySubmitted("This attempt has already been submitted; its answers can no longer change.")
+    item = next((i for i in attempt.items if i.position == position), None)
+    if item is None:
+        raise NotFound("This attempt has no such question.")
+    try:
+        item.response = grading.parse_answer(item.snapshot, form)
+    except grading.InvalidAnswer as exc:
+        raise CourseError(str(exc)) from None
+    item.answered_at = now or utcnow()
+    db.session.commit()
+    return attempt
+
+
+def submit(user_id: int, attempt_id: int, now: datetime | None = None) -> QuizAttempt:
+    """Grade an attempt exactly once.
+
+    The first statement is a conditional UPDATE on status = 'open': of two concurrent submits (two tabs,
+    two server processes) only one changes a row; the other finds nothing to change, rolls back, and is
+    shown the same result. Grading happens in the same transaction, so a crash leaves the attempt open.
+    """
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id, QuizAttempt.status == "open")
+        .values(status="submitted", open_module=None, submitted_at=now)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        get_attempt(user_id, attempt_id)  # 404 if it is not theirs
+        raise AttemptAlreadySubmitted("This attempt was already submitted; here is its result.")
+    attempt = get_attempt(user_id, attempt_id)
+    db.session.refresh(attempt)
+    result = grading.grade([i.snapshot for i in attempt.items], [i.response for i in attempt.items], attempt.pass_mark)
+    for item, score in zip(attempt.items, result.item_scores):
+        item.score = score
+    attempt.score, attempt.percent, attempt.passed = result.score, result.percent, result.passed
+    db.session.commit()
+    return attempt

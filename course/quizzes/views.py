@@ -1,0 +1,158 @@
+"""Quiz pages: the quiz's landing page, one page per question (each answer saved as it is given),
+the confirm step, submission, and the result/review page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..learning import services as learning
+from ..views_support import module_or_404, refuse
+from . import grading, serving, services
+from .services import AttemptAlreadySubmitted, CourseError
+
+bp = Blueprint("quizzes", __name__)
+
+
+@bp.get("/modules/<slug>/quiz")
+@login_required
+def quiz(slug: str):
+    module = module_or_404(slug)
+    done = learning.completed_pages(current_user.id, slug)
+    status = services.status_for(current_user.id, module, learning.lessons_done(module, done))
+    return render_template("quizzes/quiz.html", module=module, status=status, done=done)
+
+
+@bp.post("/modules/<slug>/quiz/start")
+@login_required
+def start(slug: str):
+    module = module_or_404(slug)
+    done = learning.lessons_done(module, learning.completed_pages(current_user.id, slug))
+    try:
+        attempt = services.start_attempt(current_user.id, module, done)
+    except CourseError as error:
+        return refuse(error)
+    return redirect(url_for(".question", attempt_id=attempt.id, position=_first_unanswered(attempt)), 303)
+
+
+def _first_unanswered(attempt) -> int:
+    return next((i.position for i in attempt.items if i.response is None), 1) if attempt.items else 1
+
+
+def _open_attempt(attempt_id: int):
+    attempt = services.get_attempt(current_user.id, attempt_id)
+    if not attempt.is_open:
+        raise AttemptAlreadySubmitted("This attempt has already been submitted.")
+    return attempt
+
+
+@bp.get("/attempts/<int:attempt_id>/questions/<int:position>")
+@login_required
+def question(attempt_id: int, position: int):
+    try:
+        attempt = _open_attempt(attempt_id)
+    except AttemptAlreadySubmitted:
+        return redirect(url_for(".result", attempt_id=attempt_id), 303)
+    except CourseError as error:
+        return refuse(error)
+    item = next((i for i in attempt.items if i.position == position), None)
+    if item is None:
+        return refuse(services.NotFound("This attempt has no such question."))
+    return render_template(
+        "quizzes/question.html",
+        attempt=attempt,
+        module=module_or_404(attempt.module_slug),
+        item=item,
+        question=serving.public_view(item.snapshot),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/questions/<int:position>")
+@login_required
+def answer(attempt_id: int, position: int):
+    form = {name: request.form.getlist(name) for name in request.form if name not in ("csrf_token", "go")}
+    try:
+        attempt = services.save_answer(current_user.id, attempt_id, position, form)
+    except CourseError as error:
+        return refuse(error)
+    go = request.form.get("go", "next")
+    last = len(attempt.items)
+    if go == "previous" and position > 1:
+        return redirect(url_for(".question", attempt_id=attempt_id, position=position - 1), 303)
+    if go == "next" and position < last:
+        return redirect(url_for(".question", attempt_id=attempt_id, position=position + 1), 303)
+    if go.isdigit() and 1 <= int(go) <= last:
+        return redirect(url_for(".question", attempt_id=attempt_id, position=int(go)), 303)
+    return redirect(url_for(".confirm", attempt_id=attempt_id), 303)
+
+
+@bp.get("/attempts/<int:attempt_id>/confirm")
+@login_required
+def confirm(attempt_id: int):
+    try:
+        attempt = _open_attempt(attempt_id)
+    except AttemptAlreadySubmitted:
+        return redirect(url_for(".result", attempt_id=attempt_id), 303)
+    except CourseError as error:
+        return refuse(error)
+    unanswered = [i for i in attempt.items if i.response is None]
+    return render_template(
+        "quizzes/confirm.html", attempt=attempt, module=module_or_404(attempt.module_slug), unanswered=unanswered
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    try:
+        services.submit(current_user.id, attempt_id)
+    except AttemptAlreadySubmitted:
+        pass  # a second click or tab: show the result the first one produced
+    except CourseError as error:
+        return refuse(error)
+    return redirect(url_for(".result", attempt_id=attempt_id), 303)
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def result(attempt_id: int):
+    try:
+        attempt = services.get_attempt(current_user.id, attempt_id)
+    except CourseError as error:
+        return refuse(error)
+    if attempt.is_open:
+        return redirect(url_for(".question", attempt_id=attempt_id, position=_first_unanswered(attempt)), 303)
+    module = module_or_404(attempt.module_slug)
+    done = learning.lessons_done(module, learning.completed_pages(current_user.id, module.slug))
+    status = services.status_for(current_user.id, module, done)
+    return render_template(
+        "quizzes/result.html", attempt=attempt, module=module, status=status, review=review_rows(attempt)
+    )
+
+
+def review_rows(attempt) -> list[dict]:
+    """Per question: what the trainee answered, the right answer, the mark, the explanation, the lesson."""
+    rows = []
+    for item in attempt.items:
+        snapshot = item.snapshot
+        rows.append(
+            {
+                "item": item,
+                "snapshot": snapshot,
+                "given": grading.describe_answer(snapshot, item.response),
+                "right": grading.describe_answer(snapshot, grading.right_answer(snapshot)),
+                "score": item.score or 0.0,
+                "feedback": [
+                    o["feedback"]
+                    for o in snapshot.get("options", ())
+                    if o.get("feedback") and item.response and o["key"] in _chosen(item.response)
+                ],
+                "lesson_module": snapshot["lesson"].partition("#")[0],
+                "lesson_anchor": snapshot["lesson"].partition("#")[2],
+            }
+        )
+    return rows
+
+
+def _chosen(response: dict) -> list[str]:
+    return response.get("choices") or [response.get("choice")]

@@ -1,0 +1,45 @@
+"""`flask users ...` and the first-admin bootstrap."""
+
+from __future__ import annotations
+
+from ..helpers import PASSWORD, login, post, text
+
+
+def test_create_list_and_set_role(runner):
+    created = runner.invoke(args=["users", "create", "boss@example.com", "--role", "instructor", "--password-stdin"], input=PASSWORD + "\n")
+    assert created.exit_code == 0 and "Created instructor boss@example.com" in created.output
+    listed = runner.invoke(args=["users", "list"])
+    assert "instructor" in listed.output and "boss@example.com" in listed.output
+    changed = runner.invoke(args=["users", "set-role", "boss@example.com", "admin"])
+    assert changed.exit_code == 0 and "now admin" in changed.output
+    assert "admin" in runner.invoke(args=["users", "list"]).output
+
+
+def test_cli_refuses_weak_passwords_unknown_users_and_roles(runner):
+    weak = runner.invoke(args=["users", "create", "x@example.com", "--password-stdin"], input="short\n")
+    assert weak.exit_code != 0 and "at least 12 characters" in weak.output
+    unknown = runner.invoke(args=["users", "set-role", "ghost@example.com", "admin"])
+    assert unknown.exit_code != 0 and "No account" in unknown.output
+    bad_role = runner.invoke(args=["users", "set-role", "ghost@example.com", "king"])
+    assert bad_role.exit_code != 0
+    dup = runner.invoke(args=["users", "create", "d@example.com", "--password-stdin"], input=PASSWORD + "\n")
+    again = runner.invoke(args=["users", "create", "d@example.com", "--password-stdin"], input=PASSWORD + "\n")
+    assert dup.exit_code == 0 and again.exit_code != 0 and "already exists" in again.output
+
+
+def test_first_admin_gets_a_one_time_password_once_and_must_change_it(app, runner):
+    first = runner.invoke(args=["users", "ensure-admin", "--email", "admin@example.com"])
+    assert first.exit_code == 0 and "One-time password" in first.output
+    password = first.output.strip().rsplit(" ", 1)[-1]
+    second = runner.invoke(args=["users", "ensure-admin", "--email", "admin@example.com"])
+    assert second.exit_code == 0 and second.output == ""
+
+    client = app.test_client()
+    assert login(client, "admin@example.com", password).status_code == 302
+    forced = client.get("/dashboard")
+    assert forced.status_code == 302 and forced.headers["Location"] == "/account/password"
+    new = "the admin's own long passphrase"
+    changed = post(client, "/account/password", {"current": password, "password": new, "confirm": new})
+    assert changed.status_code == 302
+    assert client.get("/dashboard").status_code == 200
+    assert "Administrator" in text(client.get("/dashboard"))

@@ -1,0 +1,136 @@
+"""Fixtures: an app on a fresh database per test (SQLite file, or PostgreSQL when TEST_DATABASE_URL is
+set), a client, a CLI runner, factories for users, and a live server for real concurrent requests."""
+
+from __future__ import annotations
+
+import os
+import threading
+from types import SimpleNamespace
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.serving import make_server
+
+from course import create_app
+from course.accounts import services as accounts
+from course.extensions import db, limiter
+
+from .helpers import PASSWORD, login
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def database_url(tmp_path: Path) -> str:
+    return PG_URL or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def _reset_schema() -> None:
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as connection:  # a migration test may leave alembic's table behind
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    db.create_all()
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    apps: list[Flask] = []
+
+    def make(**overrides) -> Flask:
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+            "SERVER_NAME": None,
+            **overrides,
+        }
+        app = create_app(config)
+        with app.app_context():
+            if not apps:
+                _reset_schema()
+        limiter.reset()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory) -> Flask:
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., object]:
+    """Create an account directly (the registration form has its own tests) and return it."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "trainee", email: str | None = None, name: str | None = None):
+        n = next(counter)
+        with app.app_context():
+            user = accounts.register(email or f"{role}{n}@example.com", name or f"{role.title()} {n}", PASSWORD, role=role)
+            return SimpleNamespace(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
+
+    return make
+
+
+@pytest.fixture
+def trainee_client(app, make_user):
+    """A client logged in as a new trainee; the user is on `client.user`."""
+    user = make_user()
+    client = app.test_client()
+    assert login(client, user.email).status_code == 302
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def query_counter(app):
+    """Counts the SQL statements sent while the `counting` flag is up."""
+
+    class Counter:
+        def __init__(self):
+            self.count = 0
+            self.statements: list[str] = []
+            self.active = False
+
+    counter = Counter()
+
+    def before(conn, cursor, statement, *args):
+        if counter.active:
+            counter.count += 1
+            counter.statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    yield counter
+    event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app on a real threaded HTTP server on 127.0.0.1 (a free port chosen by the OS)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
