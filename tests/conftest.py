@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import threading
-from types import SimpleNamespace
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -85,7 +85,9 @@ def make_user(app) -> Callable[..., object]:
     def make(role: str = "trainee", email: str | None = None, name: str | None = None):
         n = next(counter)
         with app.app_context():
-            user = accounts.register(email or f"{role}{n}@example.com", name or f"{role.title()} {n}", PASSWORD, role=role)
+            user = accounts.register(
+                email or f"{role}{n}@example.com", name or f"{role.title()} {n}", PASSWORD, role=role
+            )
             return SimpleNamespace(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
 
     return make

@@ -24,9 +24,13 @@ class NewPassword:
 
 class RegisterForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX), Email()])
-    display_name = StringField("Your name (shown on your certificate)", validators=[DataRequired(), Length(max=NAME_MAX)])
+    display_name = StringField(
+        "Your name (shown on your certificate)", validators=[DataRequired(), Length(max=NAME_MAX)]
+    )
     password = PasswordField("Password", validators=[DataRequired(), NewPassword()], description=PASSWORD_HINT)
-    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    confirm = PasswordField(
+        "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
 
 
 class LoginForm(FlaskForm):
@@ -37,4 +41,6 @@ class LoginForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     password = PasswordField("New password", validators=[DataRequired(), NewPassword()], description=PASSWORD_HINT)
-    confirm = PasswordField("Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
+    confirm = PasswordField(
+        "Repeat the new password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )

@@ -21,7 +21,9 @@ POOL_FACTOR = 3
 def _question_warnings(path: str, q: Question) -> list[Problem]:
     found = []
     if q.type == "multiple" and not SELECT_ALL.search(q.prompt):
-        found.append(Problem(path, q.line, f"'{q.id}': a multiple question's prompt should say 'Select all that apply'"))
+        found.append(
+            Problem(path, q.line, f"'{q.id}': a multiple question's prompt should say 'Select all that apply'")
+        )
     texts = [o.text.strip().lower() for o in q.options]
     if len(set(texts)) != len(texts):
         found.append(Problem(path, q.line, f"'{q.id}': duplicate options"))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from . import yamlfile
+from . import lint, promotion, yamlfile
 from .model import (
     GRADING_METHODS,
     QUESTION_TYPES,
@@ -26,7 +27,6 @@ from .model import (
     Quiz,
     Source,
 )
-from . import lint, promotion
 from .problems import Collector, ContentError, Problem
 from .render import render, slugify, word_count
 
@@ -135,7 +135,7 @@ def _split_pages(body: str, first_line: int, out: Collector) -> tuple[str, list[
         else:
             intro.append(line)
     seen: dict[str, int] = {}
-    for title, anchor, _, line in pages:
+    for _title, anchor, _, line in pages:
         if not SLUG.match(anchor):
             out.add(line, f"page anchor '{anchor}' must be lowercase letters, digits and hyphens")
         elif anchor in seen:
@@ -202,7 +202,10 @@ def _parse_lesson(path: Path, root: Path, page_url: PageUrl, raw_texts: dict[str
 
     intro_md, raw_pages = _split_pages(body, body_start + 1, out)
     if not MIN_PAGES <= len(raw_pages) <= MAX_PAGES:
-        out.add(body_start, f"a module needs {MIN_PAGES} to {MAX_PAGES} lesson pages ('## ' headings); found {len(raw_pages)}")
+        out.add(
+            body_start,
+            f"a module needs {MIN_PAGES} to {MAX_PAGES} lesson pages ('## ' headings); found {len(raw_pages)}",
+        )
     references: list[tuple[str, int]] = []
     intro_html, refs = render(intro_md, page_url)
     references += [(r, body_start) for r in refs]

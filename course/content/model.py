@@ -5,9 +5,9 @@ Frozen dataclasses and tuples, so a request can never change what every other re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "matching")
 THEMES = ("mechanism", "risks", "legal", "clinical")

@@ -36,7 +36,7 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     half = (len(certificate.scores) + 1) // 2
     columns = (certificate.scores[:half], certificate.scores[half:])
     top = pdf.get_y()
-    for column, x in zip(columns, (30, 152)):
+    for column, x in zip(columns, (30, 152), strict=True):
         pdf.set_xy(x, top)
         for entry in column:
             pdf.set_x(x)

@@ -115,7 +115,15 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
         mine = [a for a in attempts if a.module_slug == module.slug]
         status = quiz_status(module.quiz, mine, now, lessons_done(module, done), allowance_for(user_id, module.slug))
         started = any(r.module_slug == module.slug for r in rows) or mine
-        state = PASSED if status.passed else LESSONS_DONE if lessons_done(module, done) else IN_PROGRESS if started else NOT_STARTED
+        state = (
+            PASSED
+            if status.passed
+            else LESSONS_DONE
+            if lessons_done(module, done)
+            else IN_PROGRESS
+            if started
+            else NOT_STARTED
+        )
         next_page = next((p.anchor for p in module.pages if p.anchor not in done), None)
         modules.append(ModuleProgress(module, len(done & {p.anchor for p in module.pages}), state, status, next_page))
     latest = max(rows, key=lambda r: r.last_viewed_at, default=None)

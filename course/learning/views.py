@@ -35,7 +35,9 @@ def page(slug: str, anchor: str):
         abort(404)
     services.open_page(current_user.id, module, anchor)
     done = services.completed_pages(current_user.id, slug)
-    return render_template("learning/page.html", module=module, page=page, done=done, next_page=module.next_page(anchor))
+    return render_template(
+        "learning/page.html", module=module, page=page, done=done, next_page=module.next_page(anchor)
+    )
 
 
 @bp.post("/modules/<slug>/pages/<anchor>/complete")

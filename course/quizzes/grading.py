@@ -13,8 +13,9 @@ An unanswered question scores 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 Form = Mapping[str, Sequence[str]]  # field name -> posted values
 
@@ -44,7 +45,7 @@ def _parse_choice(snapshot: dict, form: Form) -> dict | None:
     if not values or values == [""]:
         return None
     if len(values) > 1 or values[0] not in _option_keys(snapshot):
-        raise InvalidAnswer("That option is not part of this question.")
+        raise InvalidAnswer("That answer is not part of this question.")
     return {"choice": values[0]}
 
 
@@ -64,7 +65,7 @@ def _parse_choices(snapshot: dict, form: Form) -> dict | None:
     if not values:
         return None
     if len(set(values)) != len(values) or not set(values) <= _option_keys(snapshot):
-        raise InvalidAnswer("That option is not part of this question.")
+        raise InvalidAnswer("That answer is not part of this question.")
     return {"choices": sorted(values)}
 
 
@@ -86,12 +87,9 @@ def _parse_matches(snapshot: dict, form: Form) -> dict | None:
     for left in snapshot["lefts"]:
         values = [v for v in form.get(f"match-{left['key']}", ()) if v]
         if len(values) > 1 or (values and values[0] not in right_keys):
-            raise InvalidAnswer("That choice is not part of this question.")
+            raise InvalidAnswer("That answer is not part of this question.")
         if values:
             matches[left["key"]] = values[0]
-    known = {f"match-{left['key']}" for left in snapshot["lefts"]}
-    if any(name.startswith("match-") and name not in known for name in form):
-        raise InvalidAnswer("That item is not part of this question.")
     return {"matches": matches} if matches else None
 
 
@@ -119,7 +117,15 @@ CHECKERS: dict[str, Checker] = {
 }
 
 
+def _expected_fields(snapshot: dict) -> set[str]:
+    if snapshot["type"] == "matching":
+        return {f"match-{left['key']}" for left in snapshot["lefts"]}
+    return {"choice"}
+
+
 def parse_answer(snapshot: dict, form: Form) -> dict | None:
+    if set(form) - _expected_fields(snapshot):
+        raise InvalidAnswer("That answer is not part of this question.")
     return CHECKERS[snapshot["type"]].parse(snapshot, form)
 
 

@@ -4,9 +4,10 @@ PURE: works on plain values, so every rule is tested without a database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from ..content.model import Quiz
 from .grading import module_score

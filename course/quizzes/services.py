@@ -46,7 +46,11 @@ def allowance_for(user_id: int, module_slug: str) -> Allowance:
 
 def status_for(user_id: int, module: Module, lessons_done: bool, now: datetime | None = None) -> QuizStatus:
     return quiz_status(
-        module.quiz, attempts_of(user_id, module.slug), now or utcnow(), lessons_done, allowance_for(user_id, module.slug)
+        module.quiz,
+        attempts_of(user_id, module.slug),
+        now or utcnow(),
+        lessons_done,
+        allowance_for(user_id, module.slug),
     )
 
 
@@ -54,7 +58,9 @@ def _history(user_id: int, module_slug: str) -> tuple[Counter[str], set[str]]:
     rows = db.session.execute(
         select(AttemptItem.question_id, AttemptItem.score, QuizAttempt.number)
         .join(QuizAttempt)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug, QuizAttempt.status == "submitted")
+        .where(
+            QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug, QuizAttempt.status == "submitted"
+        )
     ).all()
     seen = Counter(row.question_id for row in rows)
     last = max((row.number for row in rows), default=None)
@@ -72,7 +78,7 @@ def start_attempt(user_id: int, module: Module, lessons_done: bool, now: datetim
     if not status.can_start:
         error = RetakeNotYetAllowed if status.next_open_at else QuizLocked
         raise error(status.blocked_reason)
-    rng = random.Random(secrets.randbits(64))
+    rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling needs no secrecy; the seed is unguessable
     seen, missed = _history(user_id, module.slug)
     by_id = {q.id: q for q in quiz.questions}
     drawn = selection.draw(list(by_id), quiz.questions_per_attempt, rng, seen, missed)
@@ -107,17 +113,18 @@ def start_attempt(user_id: int, module: Module, lessons_done: bool, now: datetim
     return attempt
 
 
-def get_attempt(user_id: int, attempt_id: int) -> QuizAttempt:
+def get_attempt(user_id: int, attempt_id: int, fresh: bool = False) -> QuizAttempt:
     """A trainee's own attempt with its items; another trainee's attempt is simply not found."""
-    attempt = db.session.scalar(
-        select(QuizAttempt).options(selectinload(QuizAttempt.items)).where(QuizAttempt.id == attempt_id)
-    )
+    query = select(QuizAttempt).options(selectinload(QuizAttempt.items)).where(QuizAttempt.id == attempt_id)
+    attempt = db.session.scalar(query.execution_options(populate_existing=fresh))
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("There is no such attempt.")
     return attempt
 
 
-def save_answer(user_id: int, attempt_id: int, position: int, form: grading.Form, now: datetime | None = None) -> QuizAttempt:
+def save_answer(
+    user_id: int, attempt_id: int, position: int, form: grading.Form, now: datetime | None = None
+) -> QuizAttempt:
     attempt = get_attempt(user_id, attempt_id)
     if not attempt.is_open:
         raise AttemptAlreadySubmitted("This attempt has already been submitted; its answers can no longer change.")
@@ -150,10 +157,9 @@ def submit(user_id: int, attempt_id: int, now: datetime | None = None) -> QuizAt
         db.session.rollback()
         get_attempt(user_id, attempt_id)  # 404 if it is not theirs
         raise AttemptAlreadySubmitted("This attempt was already submitted; here is its result.")
-    attempt = get_attempt(user_id, attempt_id)
-    db.session.refresh(attempt)
+    attempt = get_attempt(user_id, attempt_id, fresh=True)
     result = grading.grade([i.snapshot for i in attempt.items], [i.response for i in attempt.items], attempt.pass_mark)
-    for item, score in zip(attempt.items, result.item_scores):
+    for item, score in zip(attempt.items, result.item_scores, strict=True):
         item.score = score
     attempt.score, attempt.percent, attempt.passed = result.score, result.percent, result.passed
     db.session.commit()

@@ -33,7 +33,7 @@ def serve(question: Question, rng: random.Random) -> dict[str, Any]:
         rng.shuffle(options)
         snapshot["options"] = [
             {"key": key, "text": o.text, "correct": o.correct, "feedback": o.feedback}
-            for key, o in zip(_keys(rng, len(options)), options)
+            for key, o in zip(_keys(rng, len(options)), options, strict=True)
         ]
     elif question.type == "true_false":
         snapshot["options"] = [
@@ -44,9 +44,10 @@ def serve(question: Question, rng: random.Random) -> dict[str, Any]:
         keys = _keys(rng, 2 * len(question.pairs))
         left_keys, right_keys = keys[: len(question.pairs)], keys[len(question.pairs) :]
         lefts = [
-            {"key": lk, "text": p.left, "answer": rk} for lk, rk, p in zip(left_keys, right_keys, question.pairs)
+            {"key": lk, "text": p.left, "answer": rk}
+            for lk, rk, p in zip(left_keys, right_keys, question.pairs, strict=True)
         ]
-        rights = [{"key": rk, "text": p.right} for rk, p in zip(right_keys, question.pairs)]
+        rights = [{"key": rk, "text": p.right} for rk, p in zip(right_keys, question.pairs, strict=True)]
         rng.shuffle(lefts)
         rng.shuffle(rights)
         snapshot["lefts"], snapshot["rights"] = lefts, rights

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..learning import services as learning
 from ..views_support import module_or_404, refuse
-from . import grading, serving, services
+from . import grading, services, serving
 from .services import AttemptAlreadySubmitted, CourseError
 
 bp = Blueprint("quizzes", __name__)
@@ -32,11 +32,11 @@ def start(slug: str):
         attempt = services.start_attempt(current_user.id, module, done)
     except CourseError as error:
         return refuse(error)
-    return redirect(url_for(".question", attempt_id=attempt.id, position=_first_unanswered(attempt)), 303)
+    return redirect(url_for(".result", attempt_id=attempt.id), 303)  # an open attempt resumes from there
 
 
 def _first_unanswered(attempt) -> int:
-    return next((i.position for i in attempt.items if i.response is None), 1) if attempt.items else 1
+    return next((i.position for i in attempt.items if i.response is None), 1)
 
 
 def _open_attempt(attempt_id: int):

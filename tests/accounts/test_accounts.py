@@ -35,15 +35,36 @@ def test_email_is_case_insensitive_and_unique(app, client):
 
 BAD_REGISTRATIONS = [
     ({"email": "", "display_name": "A", "password": PASSWORD, "confirm": PASSWORD}, "This field is required"),
-    ({"email": "not-an-email", "display_name": "A", "password": PASSWORD, "confirm": PASSWORD}, "Invalid email address"),
+    (
+        {"email": "not-an-email", "display_name": "A", "password": PASSWORD, "confirm": PASSWORD},
+        "Invalid email address",
+    ),
     ({"email": "a" * 250 + "@x.org", "display_name": "A", "password": PASSWORD, "confirm": PASSWORD}, "254 characters"),
-    ({"email": "a@example.com", "display_name": "", "password": PASSWORD, "confirm": PASSWORD}, "This field is required"),
+    (
+        {"email": "a@example.com", "display_name": "", "password": PASSWORD, "confirm": PASSWORD},
+        "This field is required",
+    ),
     ({"email": "a@example.com", "display_name": "N" * 81, "password": PASSWORD, "confirm": PASSWORD}, "80 characters"),
-    ({"email": "a@example.com", "display_name": "A", "password": "short", "confirm": "short"}, "at least 12 characters"),
-    ({"email": "a@example.com", "display_name": "A", "password": "p" * 129, "confirm": "p" * 129}, "at most 128 characters"),
-    ({"email": "a@example.com", "display_name": "A", "password": "1qaz2wsx3edc", "confirm": "1qaz2wsx3edc"}, "commonly used"),
-    ({"email": "a@example.com", "display_name": "A", "password": "Q1W2E3R4T5Y6", "confirm": "Q1W2E3R4T5Y6"}, "commonly used"),
-    ({"email": "a@example.com", "display_name": "A", "password": PASSWORD, "confirm": PASSWORD + "x"}, "The passwords differ"),
+    (
+        {"email": "a@example.com", "display_name": "A", "password": "short", "confirm": "short"},
+        "at least 12 characters",
+    ),
+    (
+        {"email": "a@example.com", "display_name": "A", "password": "p" * 129, "confirm": "p" * 129},
+        "at most 128 characters",
+    ),
+    (
+        {"email": "a@example.com", "display_name": "A", "password": "1qaz2wsx3edc", "confirm": "1qaz2wsx3edc"},
+        "commonly used",
+    ),
+    (
+        {"email": "a@example.com", "display_name": "A", "password": "Q1W2E3R4T5Y6", "confirm": "Q1W2E3R4T5Y6"},
+        "commonly used",
+    ),
+    (
+        {"email": "a@example.com", "display_name": "A", "password": PASSWORD, "confirm": PASSWORD + "x"},
+        "The passwords differ",
+    ),
 ]
 
 

@@ -6,7 +6,9 @@ from ..helpers import PASSWORD, login, post, text
 
 
 def test_create_list_and_set_role(runner):
-    created = runner.invoke(args=["users", "create", "boss@example.com", "--role", "instructor", "--password-stdin"], input=PASSWORD + "\n")
+    created = runner.invoke(
+        args=["users", "create", "boss@example.com", "--role", "instructor", "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert created.exit_code == 0 and "Created instructor boss@example.com" in created.output
     listed = runner.invoke(args=["users", "list"])
     assert "instructor" in listed.output and "boss@example.com" in listed.output

@@ -40,7 +40,9 @@ def test_markdown_is_rendered_once_with_anchors_and_resolved_links(tmp_path):
 
 
 def test_raw_html_and_scripts_never_survive_rendering():
-    html, _ = render('Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>', lambda s, a: "/")
+    html, _ = render(
+        "Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>", lambda s, a: "/"
+    )
     assert "<script" not in html and 'href="javascript' not in html and "<img" not in html
 
 
@@ -55,18 +57,38 @@ BROKEN = [
     ("quizzes/01-alpha.yaml", "unknown-field.yaml", "quizzes/01-alpha.yaml:8: unknown field 'shuffle'"),
     ("quizzes/01-alpha.yaml", "missing-field.yaml", "quizzes/01-alpha.yaml:1: missing field 'title'"),
     ("quizzes/01-alpha.yaml", "duplicate-question-id.yaml", "duplicate question id 'alpha-single'"),
-    ("quizzes/01-alpha.yaml", "unresolved-lesson.yaml", "quizzes/01-alpha.yaml:20: lesson 'alpha#no-such-page' does not resolve"),
-    ("quizzes/01-alpha.yaml", "single-two-correct.yaml", "quizzes/01-alpha.yaml:9: a single question needs exactly one correct option; found 2"),
-    ("quizzes/01-alpha.yaml", "multiple-one-correct.yaml", "a multiple question needs at least two correct options; found 1"),
+    (
+        "quizzes/01-alpha.yaml",
+        "unresolved-lesson.yaml",
+        "quizzes/01-alpha.yaml:20: lesson 'alpha#no-such-page' does not resolve",
+    ),
+    (
+        "quizzes/01-alpha.yaml",
+        "single-two-correct.yaml",
+        "quizzes/01-alpha.yaml:9: a single question needs exactly one correct option; found 2",
+    ),
+    (
+        "quizzes/01-alpha.yaml",
+        "multiple-one-correct.yaml",
+        "a multiple question needs at least two correct options; found 1",
+    ),
     ("quizzes/01-alpha.yaml", "matching-two-pairs.yaml", "a matching question needs 3 to 6 pairs; found 2"),
-    ("quizzes/01-alpha.yaml", "pool-too-small.yaml", "quizzes/01-alpha.yaml:4: the pool has 6 questions, fewer than questions_per_attempt (7)"),
+    (
+        "quizzes/01-alpha.yaml",
+        "pool-too-small.yaml",
+        "quizzes/01-alpha.yaml:4: the pool has 6 questions, fewer than questions_per_attempt (7)",
+    ),
     ("quizzes/01-alpha.yaml", "unknown-theme.yaml", "quizzes/01-alpha.yaml:11: unknown theme 'pharmacology'"),
     ("quizzes/01-alpha.yaml", "unknown-type.yaml", "unknown question type 'essay'"),
     ("quizzes/01-alpha.yaml", "yaml-syntax.yaml", "quizzes/01-alpha.yaml:12: YAML syntax error"),
     ("quizzes/01-alpha.yaml", "promotion.yaml", "promotional content (a call to buy): 'Visit our'"),
     ("lessons/02-beta.md", "duplicate-slug.md", "lessons/02-beta.md:1: duplicate module slug 'alpha'"),
     ("lessons/02-beta.md", "front-matter-syntax.md", "lessons/02-beta.md:4: YAML syntax error"),
-    ("lessons/02-beta.md", "lesson-unknown-field.md", "lessons/02-beta.md:6: unknown field 'author' in the front matter"),
+    (
+        "lessons/02-beta.md",
+        "lesson-unknown-field.md",
+        "lessons/02-beta.md:6: unknown field 'author' in the front matter",
+    ),
     ("lessons/02-beta.md", "lesson-missing-field.md", "missing field 'summary' in the front matter"),
     ("lessons/02-beta.md", "broken-link.md", "link 'module:alpha#nowhere' does not resolve"),
 ]
@@ -97,7 +119,14 @@ def test_promotion_scan_catches_each_kind_in_one_planted_file(tmp_path):
     )
     (lessons / "02-beta.md").write_text(planted)
     messages = [str(p) for p in check_content(lessons, quizzes).errors]
-    for label in ("the store's name", "a shop or store link", "a call to buy", "an emoji", "a trademark symbol", "a hype phrase"):
+    for label in (
+        "the store's name",
+        "a shop or store link",
+        "a call to buy",
+        "an emoji",
+        "a trademark symbol",
+        "a hype phrase",
+    ):
         assert any(label in m for m in messages), (label, messages)
 
 

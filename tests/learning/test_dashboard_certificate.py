@@ -1,0 +1,80 @@
+"""The dashboard's numbers and next steps, and the certificate from the last pass to public verification."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+from ..helpers import login, text
+from ..journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
+
+
+def row_of(html: str, module) -> str:
+    start = html.index(f"{module.number}. {escape(module.title)}</a></th>")
+    return html[start : html.index("</tr>", start)]
+
+
+def test_dashboard_shows_two_numbers_and_the_next_step_per_module(trainee_client, app):
+    modules = catalog(app).modules
+    first = text(trainee_client.get("/dashboard"))
+    total_pages = sum(len(m.pages) for m in modules)
+    assert f"<strong>0</strong> of {total_pages} pages completed" in first
+    assert "<strong>0</strong> of 12 modules passed" in first
+    assert "not started" in row_of(first, modules[0]) and "Continue" in row_of(first, modules[0])
+    assert "80% to pass" in first and "best attempt counts" in first
+
+    trainee_client.get(f"/modules/{modules[0].slug}/pages/{modules[0].pages[0].anchor}")
+    assert "in progress" in row_of(text(trainee_client.get("/dashboard")), modules[0])
+    assert "Resume where you left off" in text(trainee_client.get("/dashboard"))
+
+    read_module(trainee_client, modules[0])
+    row = row_of(text(trainee_client.get("/dashboard")), modules[0])
+    assert "lessons done" in row and "Take the quiz" in row
+
+    attempt_id = start_quiz(trainee_client, modules[0].slug)
+    answer_all(trainee_client, app, attempt_id, right=False)
+    submit(trainee_client, attempt_id)
+    row = row_of(text(trainee_client.get("/dashboard")), modules[0])
+    assert "Retake" in row and "next attempt opens at" in row and "0%" in row
+
+    pass_module(trainee_client, app, modules[1])
+    html = text(trainee_client.get("/dashboard"))
+    row = row_of(html, modules[1])
+    assert "passed" in row and "100%" in row and "Review" in row
+    done = sum(len(m.pages) for m in modules[:2])
+    assert f"<strong>{done}</strong> of {total_pages} pages completed" in html
+    assert "<strong>1</strong> of 12 modules passed" in html
+
+
+def test_certificate_is_refused_until_every_module_is_passed(trainee_client, app):
+    response = trainee_client.get("/certificate")
+    assert response.status_code == 403 and "you have passed 0" in text(response)
+    assert trainee_client.get("/certificate.pdf").status_code == 403
+
+
+def test_certificate_after_all_twelve_and_public_verification(app, make_user):
+    user = make_user(name="Łucja Ñúñez")
+    client = app.test_client()
+    login(client, user.email)
+    for module in catalog(app).modules:
+        pass_module(client, app, module)
+    dashboard = text(client.get("/dashboard"))
+    assert "<strong>12</strong> of 12 modules passed" in dashboard and "Get your certificate" in dashboard
+
+    page = text(client.get("/certificate"))
+    code = re.search(r"Verification code: <strong>([A-F0-9-]+)</strong>", page)[1]
+    assert "Łucja Ñúñez" in page and page.count("100%") == 12
+    assert text(client.get("/certificate")).count(code) >= 1  # issued once, same code again
+
+    pdf = client.get("/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert f"certificate-{code}.pdf" in pdf.headers["Content-Disposition"]
+
+    public = app.test_client()
+    verified = text(public.get(f"/verify/{code.lower()}"))
+    assert "Valid." in verified and "Łucja Ñúñez" in verified
+    assert "100%" not in verified and user.email not in verified  # only name, date and validity
+    assert public.get("/verify?code=" + code).status_code == 302
+    missing = public.get("/verify/NOPE-NOPE-NOPE")
+    assert missing.status_code == 404 and "No certificate has this code" in text(missing)
