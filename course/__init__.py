@@ -13,6 +13,8 @@ from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
 from .config import PROJECT_ROOT, build_config
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .instructor.views import bp as instructor_bp
+from .learning.cli import bp as summaries_cli
 from .learning.views import bp as learning_bp
 from .quizzes.views import bp as quizzes_bp
 
@@ -32,6 +34,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog.init_app(app)
     web.init_app(app)
 
-    for blueprint in (accounts_bp, learning_bp, quizzes_bp, users_cli, catalog.bp):
+    for blueprint in (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, catalog.bp):
         app.register_blueprint(blueprint)
     return app

@@ -26,3 +26,13 @@ def init_app(app: Flask) -> None:
         return
     with app.app_context():
         event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def upsert(model, keys: dict, values: dict) -> None:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE, in the dialect of the database in use."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(**keys, **values)
+    db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from .models import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from .passwords import password_problem
@@ -31,6 +31,15 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(
         "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
     )
+    join_code = StringField(
+        "Cohort join code (optional)",
+        validators=[Optional(), Length(max=16)],
+        description="If your instructor gave you a code, enter it to join their cohort.",
+    )
+
+
+class JoinForm(FlaskForm):
+    join_code = StringField("Cohort join code", validators=[DataRequired(), Length(max=16)])
 
 
 class LoginForm(FlaskForm):

@@ -6,13 +6,14 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 
 ROLES = ("trainee", "instructor", "admin")
 EMAIL_MAX, NAME_MAX, PASSWORD_MIN, PASSWORD_MAX = 254, 80, 12, 128
+COHORT_NAME_MAX = 80
 
 
 def new_session_token() -> str:
@@ -39,3 +40,34 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in ("instructor", "admin")
+
+
+class Cohort(db.Model):
+    """A group of trainees that an instructor follows; trainees join with its code."""
+
+    __tablename__ = "cohort"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(COHORT_NAME_MAX))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_member"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class CohortInstructor(db.Model):
+    __tablename__ = "cohort_instructor"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from . import services
-from .forms import ChangePasswordForm, LoginForm, RegisterForm
+from . import cohorts, services
+from .forms import ChangePasswordForm, JoinForm, LoginForm, RegisterForm
 from .safe_redirect import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -21,15 +21,24 @@ def _login_limit() -> str:
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("learning.dashboard"))
-    form = RegisterForm()
+    form = RegisterForm(join_code=request.args.get("code", "")[:16])
     if form.validate_on_submit():
+        code = (form.join_code.data or "").strip()
+        try:
+            cohort = cohorts.cohort_by_code(code) if code else None
+        except cohorts.UnknownCohort as exc:
+            form.join_code.errors.append(str(exc))
+            return render_template("accounts/register.html", form=form), 400
         try:
             user = services.register(form.email.data, form.display_name.data, form.password.data)
         except services.AccountError as exc:
             form.email.errors.append(str(exc))
             return render_template("accounts/register.html", form=form), 409
+        if cohort is not None:
+            cohorts.join(user.id, cohort.join_code)
         login_user(user)
-        flash(f"Welcome, {user.display_name}. Start with the first module.", "success")
+        joined = f" You are in the cohort “{cohort.name}”." if cohort else ""
+        flash(f"Welcome, {user.display_name}. Start with the first module.{joined}", "success")
         return redirect(url_for("learning.dashboard"))
     return render_template("accounts/register.html", form=form), 400 if form.is_submitted() else 200
 
@@ -75,3 +84,32 @@ def change_password():
         flash("Your password is changed.", "success")
         return redirect(url_for("learning.dashboard"))
     return render_template("accounts/password.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.get("/account")
+@login_required
+def account():
+    form = JoinForm(join_code=request.args.get("code", "")[:16])
+    return render_template("accounts/account.html", form=form, cohorts=cohorts.cohorts_of_member(current_user.id))
+
+
+@bp.post("/account/join")
+@login_required
+def join_cohort():
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            cohort = cohorts.join(current_user.id, form.join_code.data)
+        except cohorts.UnknownCohort as exc:
+            form.join_code.errors.append(str(exc))
+        else:
+            flash(f"You joined the cohort “{cohort.name}”.", "success")
+            return redirect(url_for(".account"), 303)
+    return render_template("accounts/account.html", form=form, cohorts=cohorts.cohorts_of_member(current_user.id)), 400
+
+
+@bp.get("/join/<code>")
+def join(code: str):
+    """The link an instructor shares: registers, or joins from the account page, with the code filled in."""
+    target = ".account" if current_user.is_authenticated else ".register"
+    return redirect(url_for(target, code=code[:16]))

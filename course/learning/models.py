@@ -37,3 +37,27 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime]
     scores: Mapped[list] = mapped_column(db.JSON)  # [{"module", "title", "score"}] at issue time
     revoked_at: Mapped[datetime | None]
+
+
+class ModuleSummary(db.Model):
+    """Where one trainee stands in one module, kept up to date by every learner write.
+
+    Derived data, kept on purpose: the instructor's matrix sorts and filters 10,000 trainees by it, and
+    recomputing every trainee's status from raw rows on each page view would not stay fast. The learner
+    services update it in the same transaction as the change it reflects; `flask summaries rebuild`
+    recomputes it from the raw rows.
+    """
+
+    __tablename__ = "module_summary"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(80))
+    pages_done: Mapped[int] = mapped_column(default=0)
+    lessons_done: Mapped[bool] = mapped_column(default=False)
+    attempts: Mapped[int] = mapped_column(default=0)  # counted (not practice, not reset) attempts
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    score: Mapped[float | None]  # the module score under the quiz's grading method
+    passed: Mapped[bool] = mapped_column(default=False)
+    last_activity_at: Mapped[datetime] = mapped_column(index=True)

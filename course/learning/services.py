@@ -13,8 +13,9 @@ from ..clock import utcnow
 from ..content.model import Catalog, Module
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..quizzes.rules import QuizStatus, quiz_status
-from ..quizzes.services import allowance_for, attempts_of
+from ..quizzes.rules import Allowance, QuizStatus, quiz_status
+from ..quizzes.services import allowances_of, attempts_of
+from . import summary
 from .models import Certificate, LessonProgress
 
 NOT_STARTED, IN_PROGRESS, LESSONS_DONE, PASSED = "not started", "in progress", "lessons done", "passed"
@@ -53,6 +54,10 @@ def _touch(user_id: int, module: Module, anchor: str, now: datetime, complete: b
     row.last_viewed_at = now
     if complete and row.completed_at is None:
         row.completed_at = now
+        db.session.flush()
+        summary.record_pages(user_id, module, now)
+    else:
+        summary.touch(user_id, module.slug, now)
     try:
         db.session.commit()
     except IntegrityError:  # the same page opened twice at once: the other request recorded it
@@ -109,11 +114,14 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
     now = now or utcnow()
     rows = _progress_rows(user_id)
     attempts = attempts_of(user_id)
+    allowances = allowances_of(user_id)
     modules = []
     for module in catalog.modules:
         done = {r.page_anchor for r in rows if r.module_slug == module.slug and r.completed_at}
         mine = [a for a in attempts if a.module_slug == module.slug]
-        status = quiz_status(module.quiz, mine, now, lessons_done(module, done), allowance_for(user_id, module.slug))
+        status = quiz_status(
+            module.quiz, mine, now, lessons_done(module, done), allowances.get(module.slug, Allowance())
+        )
         started = any(r.module_slug == module.slug for r in rows) or mine
         state = (
             PASSED

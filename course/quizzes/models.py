@@ -72,3 +72,31 @@ class AttemptItem(db.Model):
     score: Mapped[float | None]
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="items", lazy="raise")
+
+
+class QuizAllowance(db.Model):
+    """An instructor's adjustments of one trainee's quiz rules; every change is also an AuditEvent."""
+
+    __tablename__ = "quiz_allowance"
+    __table_args__ = (UniqueConstraint("user_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(80))
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    wait_waived_after: Mapped[int] = mapped_column(default=0)
+    reset_after: Mapped[int] = mapped_column(default=0)
+
+
+class AuditEvent(db.Model):
+    """Who did what, for whom, when and why: the trail behind every instructor action."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    module_slug: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime]

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
-from ..content.model import Module
+from ..content.model import Catalog, Module
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
+from ..learning import summary
 from . import grading, selection, serving
-from .models import AttemptItem, QuizAttempt
+from .models import AttemptItem, QuizAllowance, QuizAttempt
 from .rules import Allowance, QuizStatus, quiz_status
 
 
@@ -40,8 +41,16 @@ def attempts_of(user_id: int, module_slug: str | None = None) -> list[QuizAttemp
     return list(db.session.scalars(query.order_by(QuizAttempt.module_slug, QuizAttempt.number)))
 
 
+def allowances_of(user_id: int) -> dict[str, Allowance]:
+    rows = db.session.scalars(select(QuizAllowance).where(QuizAllowance.user_id == user_id))
+    return {r.module_slug: Allowance(r.extra_attempts, r.wait_waived_after, r.reset_after) for r in rows}
+
+
 def allowance_for(user_id: int, module_slug: str) -> Allowance:
-    return Allowance()
+    row = db.session.scalar(
+        select(QuizAllowance).where(QuizAllowance.user_id == user_id, QuizAllowance.module_slug == module_slug)
+    )
+    return Allowance(row.extra_attempts, row.wait_waived_after, row.reset_after) if row else Allowance()
 
 
 def status_for(user_id: int, module: Module, lessons_done: bool, now: datetime | None = None) -> QuizStatus:
@@ -101,6 +110,8 @@ def start_attempt(user_id: int, module: Module, lessons_done: bool, now: datetim
     ]
     db.session.add(attempt)
     try:
+        db.session.flush()
+        summary.touch(user_id, module.slug, now)
         db.session.commit()
     except IntegrityError:  # another request started one a moment ago: resume that one
         db.session.rollback()
@@ -136,11 +147,12 @@ def save_answer(
     except grading.InvalidAnswer as exc:
         raise CourseError(str(exc)) from None
     item.answered_at = now or utcnow()
+    summary.touch(user_id, attempt.module_slug, item.answered_at)
     db.session.commit()
     return attempt
 
 
-def submit(user_id: int, attempt_id: int, now: datetime | None = None) -> QuizAttempt:
+def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None = None) -> QuizAttempt:
     """Grade an attempt exactly once.
 
     The first statement is a conditional UPDATE on status = 'open': of two concurrent submits (two tabs,
@@ -162,5 +174,7 @@ def submit(user_id: int, attempt_id: int, now: datetime | None = None) -> QuizAt
     for item, score in zip(attempt.items, result.item_scores, strict=True):
         item.score = score
     attempt.score, attempt.percent, attempt.passed = result.score, result.percent, result.passed
+    db.session.flush()
+    summary.record_attempts(user_id, catalog.module(attempt.module_slug), now)
     db.session.commit()
     return attempt

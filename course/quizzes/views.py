@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..catalog import get_catalog
 from ..learning import services as learning
 from ..views_support import module_or_404, refuse
-from . import grading, services, serving
+from . import services, serving
+from .review import review_rows
 from .services import AttemptAlreadySubmitted, CourseError
 
 bp = Blueprint("quizzes", __name__)
@@ -105,7 +107,7 @@ def confirm(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     try:
-        services.submit(current_user.id, attempt_id)
+        services.submit(current_user.id, get_catalog(), attempt_id)
     except AttemptAlreadySubmitted:
         pass  # a second click or tab: show the result the first one produced
     except CourseError as error:
@@ -128,31 +130,3 @@ def result(attempt_id: int):
     return render_template(
         "quizzes/result.html", attempt=attempt, module=module, status=status, review=review_rows(attempt)
     )
-
-
-def review_rows(attempt) -> list[dict]:
-    """Per question: what the trainee answered, the right answer, the mark, the explanation, the lesson."""
-    rows = []
-    for item in attempt.items:
-        snapshot = item.snapshot
-        rows.append(
-            {
-                "item": item,
-                "snapshot": snapshot,
-                "given": grading.describe_answer(snapshot, item.response),
-                "right": grading.describe_answer(snapshot, grading.right_answer(snapshot)),
-                "score": item.score or 0.0,
-                "feedback": [
-                    o["feedback"]
-                    for o in snapshot.get("options", ())
-                    if o.get("feedback") and item.response and o["key"] in _chosen(item.response)
-                ],
-                "lesson_module": snapshot["lesson"].partition("#")[0],
-                "lesson_anchor": snapshot["lesson"].partition("#")[2],
-            }
-        )
-    return rows
-
-
-def _chosen(response: dict) -> list[str]:
-    return response.get("choices") or [response.get("choice")]

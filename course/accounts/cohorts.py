@@ -1,0 +1,73 @@
+"""Cohorts: instructors create them, trainees join with a code, admins assign instructors."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from .models import Cohort, CohortInstructor, CohortMember, User
+from .services import AccountError, UnknownUser, find_user
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+class UnknownCohort(AccountError):
+    pass
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def create_cohort(name: str, creator: User) -> Cohort:
+    cohort = Cohort(name=name.strip(), join_code=new_join_code(), created_by_id=creator.id)
+    db.session.add(cohort)
+    db.session.flush()
+    if creator.role == "instructor":
+        db.session.add(CohortInstructor(cohort_id=cohort.id, user_id=creator.id))
+    db.session.commit()
+    return cohort
+
+
+def cohort_by_code(code: str) -> Cohort:
+    cohort = db.session.scalar(select(Cohort).where(Cohort.join_code == code.strip().upper()))
+    if cohort is None:
+        raise UnknownCohort("No cohort has this join code. Check it with your instructor.")
+    return cohort
+
+
+def join(user_id: int, code: str) -> Cohort:
+    cohort = cohort_by_code(code)
+    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user_id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # already a member: joining twice is harmless
+    return cohort
+
+
+def assign_instructor(cohort_id: int, email: str) -> User:
+    user = find_user(email)
+    if user is None or user.role not in ("instructor", "admin"):
+        raise UnknownUser("No instructor account has this email.")
+    if db.session.get(Cohort, cohort_id) is None:
+        raise UnknownCohort("There is no such cohort.")
+    db.session.add(CohortInstructor(cohort_id=cohort_id, user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+    return user
+
+
+def cohorts_of_member(user_id: int) -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user_id)
+        )
+    )

@@ -1,0 +1,38 @@
+"""Which trainees a member of staff may see: an admin everyone, an instructor their cohorts' members."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from ..accounts.models import Cohort, CohortInstructor, CohortMember, User
+from ..extensions import db
+
+
+def visible_cohorts(viewer: User) -> list[Cohort]:
+    query = select(Cohort).order_by(Cohort.name)
+    if viewer.role != "admin":
+        query = query.join(CohortInstructor, CohortInstructor.cohort_id == Cohort.id).where(
+            CohortInstructor.user_id == viewer.id
+        )
+    return list(db.session.scalars(query))
+
+
+def visible_trainee_ids(viewer: User, cohort_id: int | None = None) -> Select:
+    """A subquery of the user ids this viewer may see, optionally within one cohort."""
+    if viewer.role == "admin" and cohort_id is None:
+        return select(User.id).where(User.role == "trainee")
+    query = select(CohortMember.user_id).join(User, User.id == CohortMember.user_id).where(User.role == "trainee")
+    if viewer.role != "admin":
+        query = query.join(CohortInstructor, CohortInstructor.cohort_id == CohortMember.cohort_id).where(
+            CohortInstructor.user_id == viewer.id
+        )
+    if cohort_id is not None:
+        query = query.where(CohortMember.cohort_id == cohort_id)
+    return query
+
+
+def can_see(viewer: User, trainee_id: int) -> bool:
+    ids = visible_trainee_ids(viewer).where(User.id == trainee_id) if viewer.role == "admin" else None
+    if ids is None:
+        ids = visible_trainee_ids(viewer).where(CohortMember.user_id == trainee_id)
+    return db.session.scalar(ids.limit(1)) is not None

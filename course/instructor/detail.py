@@ -1,0 +1,62 @@
+"""One trainee, in full: progress per module, every attempt, and the audit trail. Read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from ..accounts.models import User
+from ..content.model import Catalog
+from ..errors import NotFound
+from ..extensions import db
+from ..learning.models import ModuleSummary
+from ..quizzes.models import AuditEvent, QuizAttempt
+from ..quizzes.services import get_attempt
+from .matrix import cell_status
+
+
+@dataclass(frozen=True)
+class TraineeDetail:
+    trainee: User
+    summaries: dict[str, ModuleSummary]
+    attempts: dict[str, list[QuizAttempt]]
+    events: list[tuple[AuditEvent, str]]  # (event, actor's name)
+
+    def status(self, slug: str) -> str:
+        return cell_status(self.summaries.get(slug))
+
+
+def trainee_detail(trainee_id: int, catalog: Catalog) -> TraineeDetail | None:
+    trainee = db.session.get(User, trainee_id)
+    if trainee is None or trainee.role != "trainee":
+        return None
+    summaries = {
+        s.module_slug: s for s in db.session.scalars(select(ModuleSummary).where(ModuleSummary.user_id == trainee_id))
+    }
+    attempts: dict[str, list[QuizAttempt]] = {m.slug: [] for m in catalog.modules}
+    for attempt in db.session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == trainee_id)
+        .order_by(QuizAttempt.module_slug, QuizAttempt.number)
+    ):
+        attempts.setdefault(attempt.module_slug, []).append(attempt)
+    actor = aliased(User)
+    events = [
+        (event, name or "(deleted account)")
+        for event, name in db.session.execute(
+            select(AuditEvent, actor.display_name)
+            .outerjoin(actor, actor.id == AuditEvent.actor_id)
+            .where(AuditEvent.subject_id == trainee_id)
+            .order_by(AuditEvent.created_at.desc())
+        )
+    ]
+    return TraineeDetail(trainee, summaries, attempts, events)
+
+
+def attempt_with_items(trainee_id: int, attempt_id: int) -> QuizAttempt | None:
+    try:
+        return get_attempt(trainee_id, attempt_id)
+    except NotFound:
+        return None

@@ -1,0 +1,212 @@
+"""The progress matrix: trainees x modules, read from `ModuleSummary` in a fixed number of queries.
+
+One aggregate query picks the page of trainees (filtered, searched, sorted), one reads their module
+cells, one their cohorts; the count for the pager is one more. The CSV walks the same query in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, case, func, or_, select
+
+from ..accounts.models import Cohort, CohortMember, User
+from ..content.model import Catalog
+from ..extensions import db
+from ..learning.models import ModuleSummary
+from .access import visible_trainee_ids
+
+PAGE_SIZE = 50
+INACTIVE_DAYS = 14
+FAILS_FOR_HELP = 3
+SORTS = ("progress", "activity", "name")
+SIGNALS = ("needs-help", "nearly-done")
+
+
+@dataclass(frozen=True)
+class MatrixQuery:
+    cohort_id: int | None = None
+    search: str = ""
+    sort: str = "progress"
+    signal: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    score: float | None
+
+
+@dataclass
+class Row:
+    id: int
+    name: str
+    email: str
+    pages_done: int
+    modules_passed: int
+    last_activity: datetime | None
+    needs_help: bool
+    nearly_done: bool
+    cells: list[Cell] = field(default_factory=list)
+    cohorts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    rows: list[Row]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def cell_status(summary: ModuleSummary | None) -> str:
+    if summary is None:
+        return "not started"
+    if summary.passed:
+        return "passed"
+    if summary.lessons_done:
+        return "lessons done"
+    return "in progress" if summary.pages_done or summary.attempts else "not started"
+
+
+def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) -> Select:
+    totals = (
+        select(
+            ModuleSummary.user_id,
+            func.sum(ModuleSummary.pages_done).label("pages_done"),
+            func.sum(case((ModuleSummary.passed, 1), else_=0)).label("passed"),
+            func.max(ModuleSummary.last_activity_at).label("last_activity"),
+            func.max(case((ModuleSummary.passed, 0), else_=ModuleSummary.failed_attempts)).label("worst_fails"),
+        )
+        .group_by(ModuleSummary.user_id)
+        .subquery()
+    )
+    passed = func.coalesce(totals.c.passed, 0)
+    active = func.coalesce(totals.c.last_activity, User.created_at)
+    needs_help = or_(
+        func.coalesce(totals.c.worst_fails, 0) >= FAILS_FOR_HELP,
+        (active < now - timedelta(days=INACTIVE_DAYS)) & (passed < modules),
+    )
+    nearly_done = passed == modules - 1
+    stmt = (
+        select(
+            User.id,
+            User.display_name,
+            User.email,
+            func.coalesce(totals.c.pages_done, 0).label("pages_done"),
+            passed.label("passed"),
+            totals.c.last_activity,
+            needs_help.label("needs_help"),
+            nearly_done.label("nearly_done"),
+        )
+        .outerjoin(totals, totals.c.user_id == User.id)
+        .where(User.id.in_(visible_trainee_ids(viewer, query.cohort_id)))
+    )
+    if query.search:
+        pattern = f"%{query.search.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern)))
+    if query.signal == "needs-help":
+        stmt = stmt.where(needs_help)
+    elif query.signal == "nearly-done":
+        stmt = stmt.where(nearly_done)
+    order = {
+        "progress": (passed.desc(), func.coalesce(totals.c.pages_done, 0).desc(), User.id),
+        "activity": (totals.c.last_activity.desc().nulls_last(), User.id),
+        "name": (func.lower(User.display_name), User.id),
+    }[query.sort if query.sort in SORTS else "progress"]
+    return stmt.order_by(*order)
+
+
+def _rows(records, catalog: Catalog) -> list[Row]:
+    rows = [
+        Row(
+            r.id,
+            r.display_name,
+            r.email,
+            int(r.pages_done),
+            int(r.passed),
+            r.last_activity,
+            bool(r.needs_help),
+            bool(r.nearly_done),
+        )
+        for r in records
+    ]
+    if not rows:
+        return rows
+    ids = [r.id for r in rows]
+    summaries = {
+        (s.user_id, s.module_slug): s
+        for s in db.session.scalars(select(ModuleSummary).where(ModuleSummary.user_id.in_(ids)))
+    }
+    cohorts: dict[int, list[str]] = {}
+    for user_id, name in db.session.execute(
+        select(CohortMember.user_id, Cohort.name)
+        .join(Cohort)
+        .where(CohortMember.user_id.in_(ids))
+        .order_by(Cohort.name)
+    ):
+        cohorts.setdefault(user_id, []).append(name)
+    for row in rows:
+        row.cohorts = cohorts.get(row.id, [])
+        for module in catalog.modules:
+            summary = summaries.get((row.id, module.slug))
+            row.cells.append(Cell(cell_status(summary), summary.score if summary else None))
+    return rows
+
+
+def matrix_page(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime) -> MatrixPage:
+    stmt = _aggregate(viewer, query, len(catalog.modules), now)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = max(1, query.page)
+    records = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return MatrixPage(_rows(records, catalog), total, page)
+
+
+def all_rows(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime, batch: int = 500) -> Iterator[Row]:
+    """Every matching row, in batches, for the CSV download: memory stays flat however many there are."""
+    stmt = _aggregate(viewer, query, len(catalog.modules), now)
+    offset = 0
+    while True:
+        records = db.session.execute(stmt.limit(batch).offset(offset)).all()
+        yield from _rows(records, catalog)
+        if len(records) < batch:
+            return
+        offset += batch
+
+
+def csv_header(catalog: Catalog) -> list[str]:
+    header = [
+        "name",
+        "email",
+        "cohorts",
+        "pages_completed",
+        "modules_passed",
+        "last_activity_utc",
+        "needs_help",
+        "nearly_done",
+    ]
+    for module in catalog.modules:
+        header += [f"{module.number:02d}_{module.slug}_status", f"{module.number:02d}_{module.slug}_score"]
+    return header
+
+
+def csv_row(row: Row) -> list:
+    values = [
+        row.name,
+        row.email,
+        "; ".join(row.cohorts),
+        row.pages_done,
+        row.modules_passed,
+        row.last_activity.isoformat(timespec="seconds") + "Z" if row.last_activity else "",
+        int(row.needs_help),
+        int(row.nearly_done),
+    ]
+    for cell in row.cells:
+        values += [cell.status, round(cell.score or 0, 1)]
+    return values

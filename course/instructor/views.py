@@ -1,0 +1,200 @@
+"""The instructor workspace: progress matrix, trainee detail, cohorts, audited actions, exports.
+
+Every route needs an instructor or admin; an instructor asking for a trainee outside their cohorts gets
+404, as if the trainee did not exist.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+
+from ..accounts import cohorts
+from ..accounts.auth import require_role
+from ..accounts.services import AccountError
+from ..catalog import get_catalog
+from ..clock import utcnow
+from ..errors import CourseError
+from ..quizzes import overrides
+from ..quizzes.review import review_rows
+from ..views_support import module_or_404
+from . import access, detail, exports, matrix
+from .forms import ActionForm, AssignInstructorForm, CohortForm
+
+bp = Blueprint("instructor", __name__, url_prefix="/instructor")
+staff_only = require_role("instructor", "admin")
+
+
+@bp.before_request
+@staff_only
+def _staff_only():
+    return None
+
+
+def _matrix_query() -> matrix.MatrixQuery:
+    args = request.args
+    cohort = args.get("cohort", "")
+    page = args.get("page", "1")
+    return matrix.MatrixQuery(
+        cohort_id=int(cohort) if cohort.isdigit() else None,
+        search=args.get("q", "").strip()[:100],
+        sort=args.get("sort", "progress") if args.get("sort") in matrix.SORTS else "progress",
+        signal=args.get("signal", "") if args.get("signal") in matrix.SIGNALS else "",
+        page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+    )
+
+
+@bp.get("/")
+def matrix_view():
+    query = _matrix_query()
+    page = matrix.matrix_page(current_user, get_catalog(), query, utcnow())
+    return render_template(
+        "instructor/matrix.html", page=page, query=query, cohorts=access.visible_cohorts(current_user)
+    )
+
+
+def stream_csv(filename: str, rows: Iterable[list]) -> Response:
+    """Write CSV as rows are read; headers go out before the first row, the file is never whole in memory."""
+
+    def generate() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            writer.writerow(row)
+            if buffer.tell() > 64 * 1024:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/matrix.csv")
+def matrix_csv():
+    catalog, query, viewer, now = get_catalog(), _matrix_query(), current_user._get_current_object(), utcnow()
+
+    def rows() -> Iterator[list]:
+        yield matrix.csv_header(catalog)
+        for row in matrix.all_rows(viewer, catalog, query, now):
+            yield matrix.csv_row(row)
+
+    return stream_csv("progress-matrix.csv", rows())
+
+
+def _trainee_or_404(trainee_id: int) -> detail.TraineeDetail:
+    if not access.can_see(current_user, trainee_id):
+        abort(404)
+    found = detail.trainee_detail(trainee_id, get_catalog())
+    if found is None:
+        abort(404)
+    return found
+
+
+def _action_form(catalog) -> ActionForm:
+    form = ActionForm()
+    form.module.choices = [(m.slug, f"{m.number}. {m.title}") for m in catalog.modules]
+    return form
+
+
+@bp.get("/trainees/<int:trainee_id>")
+def trainee(trainee_id: int):
+    found = _trainee_or_404(trainee_id)
+    return render_template("instructor/trainee.html", detail=found, form=_action_form(get_catalog()))
+
+
+@bp.get("/trainees/<int:trainee_id>/attempts/<int:attempt_id>")
+def trainee_attempt(trainee_id: int, attempt_id: int):
+    found = _trainee_or_404(trainee_id)
+    attempt = detail.attempt_with_items(trainee_id, attempt_id)
+    if attempt is None or attempt.is_open:
+        abort(404)
+    return render_template(
+        "instructor/attempt.html",
+        detail=found,
+        attempt=attempt,
+        module=module_or_404(attempt.module_slug),
+        review=review_rows(attempt),
+    )
+
+
+@bp.post("/trainees/<int:trainee_id>/actions")
+def trainee_action(trainee_id: int):
+    found = _trainee_or_404(trainee_id)
+    catalog = get_catalog()
+    form = _action_form(catalog)
+    if not form.validate_on_submit():
+        return render_template("instructor/trainee.html", detail=found, form=form), 400
+    try:
+        overrides.apply(
+            current_user.id, trainee_id, catalog.module(form.module.data), form.action.data, form.reason.data
+        )
+    except CourseError as error:
+        form.reason.errors.append(error.message)
+        return render_template("instructor/trainee.html", detail=found, form=form), error.status
+    flash(
+        f"{overrides.ACTIONS[form.action.data]} for {found.trainee.display_name}. It is in the audit trail.", "success"
+    )
+    return redirect(url_for(".trainee", trainee_id=trainee_id), 303)
+
+
+@bp.route("/cohorts", methods=["GET", "POST"])
+def cohort_list():
+    form = CohortForm()
+    if form.validate_on_submit():
+        cohort = cohorts.create_cohort(form.name.data, current_user)
+        flash(f"Cohort “{cohort.name}” created. Its join code is {cohort.join_code}.", "success")
+        return redirect(url_for(".cohort_list"), 303)
+    return _cohorts_page(form=form, status=400 if form.is_submitted() else 200)
+
+
+@bp.post("/cohorts/<int:cohort_id>/instructors")
+@require_role("admin")
+def assign_instructor(cohort_id: int):
+    form = AssignInstructorForm()
+    if not form.validate_on_submit():
+        return _cohorts_page(assign=form, status=400)
+    try:
+        user = cohorts.assign_instructor(cohort_id, form.email.data)
+    except AccountError as error:
+        form.email.errors.append(str(error))
+        return _cohorts_page(assign=form, status=400)
+    flash(f"{user.display_name} now follows this cohort.", "success")
+    return redirect(url_for(".cohort_list"), 303)
+
+
+def _cohorts_page(form: CohortForm | None = None, assign: AssignInstructorForm | None = None, status: int = 200):
+    return render_template(
+        "instructor/cohorts.html",
+        form=form or CohortForm(formdata=None),
+        assign=assign or AssignInstructorForm(formdata=None),
+        cohorts=access.visible_cohorts(current_user),
+    ), status
+
+
+@bp.get("/exports")
+def exports_page():
+    return render_template("instructor/exports.html")
+
+
+@bp.get("/exports/answers.csv")
+def answers_csv():
+    return stream_csv("answers.csv", exports.answer_rows(current_user._get_current_object()))
+
+
+@bp.get("/exports/xapi.jsonl")
+def xapi_jsonl():
+    lines = exports.xapi_lines(current_user._get_current_object(), request.host_url.rstrip("/"))
+    return Response(
+        stream_with_context(lines),
+        mimetype="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="xapi-statements.jsonl"'},
+    )

@@ -1,0 +1,33 @@
+"""The per-question review of a submitted attempt, as the trainee and their instructor both see it."""
+
+from __future__ import annotations
+
+from . import grading
+
+
+def review_rows(attempt) -> list[dict]:
+    """Per question: what the trainee answered, the right answer, the mark, the explanation, the lesson."""
+    rows = []
+    for item in attempt.items:
+        snapshot = item.snapshot
+        rows.append(
+            {
+                "item": item,
+                "snapshot": snapshot,
+                "given": grading.describe_answer(snapshot, item.response),
+                "right": grading.describe_answer(snapshot, grading.right_answer(snapshot)),
+                "score": item.score or 0.0,
+                "feedback": [
+                    o["feedback"]
+                    for o in snapshot.get("options", ())
+                    if o.get("feedback") and item.response and o["key"] in _chosen(item.response)
+                ],
+                "lesson_module": snapshot["lesson"].partition("#")[0],
+                "lesson_anchor": snapshot["lesson"].partition("#")[2],
+            }
+        )
+    return rows
+
+
+def _chosen(response: dict) -> list[str]:
+    return response.get("choices") or [response.get("choice")]
