@@ -1,0 +1,1 @@
+"""Placeholder replaced by the exports work: long answers CSV and xAPI statements."""
