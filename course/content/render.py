@@ -22,7 +22,10 @@ _TAGS = {
     "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
     "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
 }  # fmt: skip
-_ATTRIBUTES = {"a": {"href", "title"}, "h3": {"id"}, "h4": {"id"}, "th": {"style"}, "td": {"style"}}
+# No `style` attributes: the site's Content-Security-Policy would drop them anyway.
+_ATTRIBUTES = {"a": {"href", "title"}, "h3": {"id"}, "h4": {"id"}}
+# A wide table scrolls sideways in its own box (a named region reachable by Tab), not the whole page.
+_TABLE_BOX = '<div class="table-scroll" role="region" aria-label="Table (scrolls sideways)" tabindex="0"><table>'
 
 
 def slugify(text: str) -> str:
@@ -54,7 +57,7 @@ def render(markdown: str, page_url: Callable[[str, str | None], str]) -> tuple[s
                 child.attrSet("href", page_url(slug, anchor or None))
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel="noopener noreferrer")
-    return clean, references
+    return clean.replace("<table>", _TABLE_BOX).replace("</table>", "</table></div>"), references
 
 
 def word_count(markdown: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.models import COHORT_NAME_MAX, EMAIL_MAX
@@ -20,5 +21,7 @@ class AssignInstructorForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     module = SelectField("Module", validators=[DataRequired()])
-    action = SelectField("Action", choices=list(ACTIONS.items()), validators=[DataRequired()])
+    action = SelectField(
+        "Action", choices=[SelectChoice(value, label) for value, label in ACTIONS.items()], validators=[DataRequired()]
+    )
     reason = TextAreaField("Reason (kept in the trainee's record)", validators=[DataRequired(), Length(max=REASON_MAX)])

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts import cohorts
 from ..accounts.auth import require_role
@@ -22,7 +23,8 @@ from ..errors import CourseError
 from ..quizzes import overrides
 from ..quizzes.review import review_rows
 from ..views_support import module_or_404
-from . import access, detail, exports, matrix
+from . import access, detail, exports, matrix, reports
+from . import statistics as stats
 from .forms import ActionForm, AssignInstructorForm, CohortForm
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -101,14 +103,19 @@ def _trainee_or_404(trainee_id: int) -> detail.TraineeDetail:
 
 def _action_form(catalog) -> ActionForm:
     form = ActionForm()
-    form.module.choices = [(m.slug, f"{m.number}. {m.title}") for m in catalog.modules]
+    form.module.choices = [SelectChoice(m.slug, f"{m.number}. {m.title}") for m in catalog.modules]
     return form
 
 
 @bp.get("/trainees/<int:trainee_id>")
 def trainee(trainee_id: int):
     found = _trainee_or_404(trainee_id)
-    return render_template("instructor/trainee.html", detail=found, form=_action_form(get_catalog()))
+    return render_template(
+        "instructor/trainee.html",
+        detail=found,
+        form=_action_form(get_catalog()),
+        mastery=reports.trainee_mastery(trainee_id),
+    )
 
 
 @bp.get("/trainees/<int:trainee_id>/attempts/<int:attempt_id>")
@@ -131,15 +138,22 @@ def trainee_action(trainee_id: int):
     found = _trainee_or_404(trainee_id)
     catalog = get_catalog()
     form = _action_form(catalog)
+
+    def again(status: int):
+        page = render_template(
+            "instructor/trainee.html", detail=found, form=form, mastery=reports.trainee_mastery(trainee_id)
+        )
+        return page, status
+
     if not form.validate_on_submit():
-        return render_template("instructor/trainee.html", detail=found, form=form), 400
+        return again(400)
     try:
         overrides.apply(
             current_user.id, trainee_id, catalog.module(form.module.data), form.action.data, form.reason.data
         )
     except CourseError as error:
         form.reason.errors.append(error.message)
-        return render_template("instructor/trainee.html", detail=found, form=form), error.status
+        return again(error.status)
     flash(
         f"{overrides.ACTIONS[form.action.data]} for {found.trainee.display_name}. It is in the audit trail.", "success"
     )
@@ -197,4 +211,20 @@ def xapi_jsonl():
         stream_with_context(lines),
         mimetype="application/x-ndjson",
         headers={"Content-Disposition": 'attachment; filename="xapi-statements.jsonl"'},
+    )
+
+
+@bp.get("/statistics")
+def statistics():
+    catalog = get_catalog()
+    module = catalog.module(request.args.get("module", "")) or catalog.modules[0]
+    cohort = request.args.get("cohort", "")
+    cohort_id = int(cohort) if cohort.isdigit() else None
+    return render_template(
+        "instructor/statistics.html",
+        report=reports.quiz_report(current_user, module, cohort_id),
+        mastery=reports.cohort_mastery(current_user, cohort_id),
+        cohorts=access.visible_cohorts(current_user),
+        cohort_id=cohort_id,
+        minimum=stats.MIN_ATTEMPTS,
     )

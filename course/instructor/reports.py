@@ -1,0 +1,68 @@
+"""Read-only reports over attempts: item statistics per quiz and theme mastery. The numbers come from
+the pure `statistics` module; this module only gathers the marks, scoped to what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..content.model import THEMES, Module
+from ..extensions import db
+from ..quizzes.models import AttemptItem, QuizAttempt
+from . import statistics
+from .access import visible_trainee_ids
+
+
+@dataclass(frozen=True)
+class QuizReport:
+    module: Module
+    first: statistics.QuizStats  # first attempts only: how questions behave on a first encounter
+    all: statistics.QuizStats  # every attempt, retakes and practice included
+    prompts: dict[str, str]
+
+
+def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> QuizReport:
+    rows = db.session.execute(
+        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.score, QuizAttempt.number)
+        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+        .where(
+            QuizAttempt.module_slug == module.slug,
+            QuizAttempt.status == "submitted",
+            QuizAttempt.user_id.in_(visible_trainee_ids(viewer, cohort_id)),
+        )
+    )
+    attempts: dict[int, dict[str, float]] = {}
+    firsts: set[int] = set()
+    for attempt_id, question_id, score, number in rows:
+        attempts.setdefault(attempt_id, {})[question_id] = score or 0.0
+        if number == 1:
+            firsts.add(attempt_id)
+    prompts = {q.id: q.prompt for q in module.quiz.questions}
+    return QuizReport(
+        module,
+        statistics.analyse([marks for attempt_id, marks in attempts.items() if attempt_id in firsts]),
+        statistics.analyse(list(attempts.values())),
+        prompts,
+    )
+
+
+def theme_mastery(user_ids_query) -> dict[str, float | None]:
+    """Share of the marks available on each theme that were earned, over all submitted attempts."""
+    rows = db.session.execute(
+        select(AttemptItem.theme, func.sum(AttemptItem.score), func.count())
+        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+        .where(QuizAttempt.status == "submitted", QuizAttempt.user_id.in_(user_ids_query))
+        .group_by(AttemptItem.theme)
+    )
+    found = {theme: (100 * (earned or 0) / count if count else None) for theme, earned, count in rows}
+    return {theme: found.get(theme) for theme in THEMES}
+
+
+def trainee_mastery(trainee_id: int) -> dict[str, float | None]:
+    return theme_mastery(select(User.id).where(User.id == trainee_id))
+
+
+def cohort_mastery(viewer: User, cohort_id: int | None) -> dict[str, float | None]:
+    return theme_mastery(visible_trainee_ids(viewer, cohort_id))

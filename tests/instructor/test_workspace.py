@@ -1,0 +1,267 @@
+"""The instructor workspace through HTTP: cohorts, matrix, signals, CSV, detail, actions, statistics."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from course.accounts.models import User
+from course.extensions import db
+from course.learning.models import ModuleSummary
+from course.quizzes.models import AuditEvent
+
+from ..helpers import PASSWORD, post, text
+from ..journey import answer_all, attempt_row, catalog, let_wait_pass, pass_module, read_module, start_quiz, submit
+from ..world import build_world, client_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_instructor_creates_a_cohort_and_trainees_join_it(app, make_user):
+    instructor = make_user("instructor")
+    staff = client_for(app, instructor)
+    assert post(staff, "/instructor/cohorts", {"name": ""}).status_code == 400
+    created = post(staff, "/instructor/cohorts", {"name": "Night shift"})
+    assert created.status_code == 303
+    page = text(staff.get("/instructor/cohorts"))
+    code = re.search(r"<code>([A-Z0-9]{8})</code>", page)[1]
+    assert f"/join/{code}" in page
+
+    newcomer = app.test_client()
+    assert newcomer.get(f"/join/{code}").headers["Location"] == f"/register?code={code}"
+    assert f'value="{code}"' in text(newcomer.get(f"/register?code={code}"))
+    bad = post(
+        newcomer,
+        "/register",
+        {
+            "email": "n@example.com",
+            "display_name": "Nia",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "join_code": "WRONG123",
+        },
+    )
+    assert bad.status_code == 400 and "No cohort has this join code" in text(bad)
+    register_form = {
+        "email": "n@example.com",
+        "display_name": "Nia",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "join_code": code,
+    }
+    assert post(newcomer, "/register", register_form).status_code == 302
+    assert "Night shift" in text(newcomer.get("/account"))
+
+    later = make_user(name="Leo Later")
+    trainee = client_for(app, later)
+    assert post(trainee, "/account/join", {"join_code": "NOPE"}).status_code == 400
+    assert post(trainee, "/account/join", {"join_code": code.lower()}).status_code == 303
+    assert post(trainee, "/account/join", {"join_code": code}).status_code == 303  # twice is harmless
+    matrix = text(staff.get("/instructor/"))
+    assert "Nia" in matrix and "Leo Later" in matrix and "2 trainees" in matrix
+
+
+def test_instructors_see_only_their_cohorts_and_admins_see_everyone(app, make_user):
+    world = build_world(app, make_user)
+    mine = text(client_for(app, world.a).get("/instructor/"))
+    assert "Tess Trainee" in mine and "Uma Outsider" not in mine
+    nobody = text(client_for(app, world.b).get("/instructor/"))
+    assert "Tess Trainee" not in nobody and "0 trainees" in nobody
+    everyone = text(client_for(app, world.admin).get("/instructor/"))
+    assert "Tess Trainee" in everyone and "Uma Outsider" in everyone
+    assert client_for(app, world.b).get(f"/instructor/trainees/{world.t.id}").status_code == 404
+
+
+def test_matrix_cells_search_sort_and_csv_match_the_screen(app, make_user):
+    world = build_world(app, make_user)
+    admin = client_for(app, world.admin)
+    html = text(admin.get("/instructor/"))
+    row = html[html.index("Tess Trainee") : html.index("</tr>", html.index("Tess Trainee"))]
+    assert "passed<br>100%" in row and "lessons done<br>0%" in row and row.count("not started") == 10
+    searched = text(admin.get("/instructor/?q=UMA"))
+    assert "Uma Outsider" in searched and "Tess Trainee" not in searched
+    by_progress = text(admin.get("/instructor/?sort=progress"))
+    assert by_progress.index("Tess Trainee") < by_progress.index("Uma Outsider")
+    by_name = text(admin.get("/instructor/?sort=name&cohort=abc&page=-3&signal=bogus"))
+    assert by_name.index("Tess Trainee") < by_name.index("Uma Outsider")
+
+    response = admin.get("/instructor/matrix.csv?q=tess")
+    assert response.is_streamed and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(text(response))))
+    header, tess = rows[0], rows[1]
+    assert len(rows) == 2 and len(header) == len(tess) == 8 + 2 * 12
+    record = dict(zip(header, tess, strict=True))
+    assert record["name"] == "Tess Trainee" and record["modules_passed"] == "1"
+    assert record["01_introduction_status"] == "passed" and record["01_introduction_score"] == "100.0"
+    assert record["03_mechanism_status"] == "not started" and record["03_mechanism_score"] == "0"
+    assert record["last_activity_utc"].endswith("Z") and record["needs_help"] == "0"
+
+
+def test_needs_help_and_nearly_done_signals(app, make_user):
+    world = build_world(app, make_user)
+    tess = client_for(app, world.t)
+    for _ in range(2):  # two more failures of the same quiz: three in all
+        let_wait_pass(app, world.failed)
+        attempt_id = start_quiz(tess, world.second.slug)
+        answer_all(tess, app, attempt_id, right=False)
+        submit(tess, attempt_id)
+        world.failed = attempt_id
+    admin = client_for(app, world.admin)
+    helped = text(admin.get("/instructor/?signal=needs-help"))
+    assert "Tess Trainee" in helped and "Needs help" in helped
+    # Uma has done nothing; after 15 days of that she needs help too
+    with app.app_context():
+        user = db.session.get(User, world.u.id)
+        user.created_at = user.created_at - timedelta(days=15)
+        db.session.commit()
+    assert "Uma Outsider" in text(admin.get("/instructor/?signal=needs-help"))
+
+    with app.app_context():  # one module left
+        for module in catalog(app).modules[:11]:
+            db.session.merge(
+                ModuleSummary(
+                    user_id=world.u.id,
+                    module_slug=module.slug,
+                    passed=True,
+                    pages_done=1,
+                    lessons_done=True,
+                    attempts=1,
+                    failed_attempts=0,
+                    score=100.0,
+                    last_activity_at=user.created_at + timedelta(days=15),
+                )
+            )
+        db.session.commit()
+    nearly = text(admin.get("/instructor/?signal=nearly-done"))
+    assert "Uma Outsider" in nearly and "Tess Trainee" not in nearly
+
+
+def test_matrix_pages_fifty_rows(app, make_user):
+    admin = make_user("admin")
+    for n in range(53):
+        make_user(name=f"Trainee {n:03d}")
+    client = client_for(app, admin)
+    first = text(client.get("/instructor/?sort=name"))
+    assert first.count('href="/instructor/trainees/') == 50 and "page 1 of 2" in first
+    second = text(client.get("/instructor/?sort=name&page=2"))
+    assert second.count('href="/instructor/trainees/') == 3 and "Trainee 052" in second
+
+
+def test_trainee_detail_shows_attempts_with_their_review(app, make_user):
+    world = build_world(app, make_user)
+    staff = client_for(app, world.a)
+    html = text(staff.get(f"/instructor/trainees/{world.t.id}"))
+    assert "Tess Trainee" in html and "Attempt 1</a>" in html and "min" in html
+    assert "Theme mastery" in html
+    review = text(staff.get(f"/instructor/trainees/{world.t.id}/attempts/{world.failed}"))
+    assert review.count("Right answer") == 5 and review.count("Answered") == 5
+    assert staff.get(f"/instructor/trainees/{world.u.id}/attempts/{world.failed}").status_code == 404
+    assert staff.get(f"/instructor/trainees/{world.t.id}/attempts/99999").status_code == 404
+
+
+def test_audited_actions_need_a_reason_and_are_recorded(app, make_user):
+    world = build_world(app, make_user)
+    staff = client_for(app, world.a)
+    url = f"/instructor/trainees/{world.t.id}/actions"
+    missing = post(staff, url, {"module": world.second.slug, "action": "waive-wait", "reason": "  "})
+    assert missing.status_code == 400
+    forged = post(staff, url, {"module": "no-such-module", "action": "waive-wait", "reason": "x"})
+    assert forged.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+    tess = client_for(app, world.t)
+    assert post(tess, f"/modules/{world.second.slug}/quiz/start").status_code == 429  # waiting
+    done = post(staff, url, {"module": world.second.slug, "action": "waive-wait", "reason": "Shift ends soon"})
+    assert done.status_code == 303
+    assert post(tess, f"/modules/{world.second.slug}/quiz/start").status_code == 303
+    trail = text(staff.get(f"/instructor/trainees/{world.t.id}"))
+    assert "Shift ends soon" in trail and "waive-wait" in trail and world.a.display_name in trail
+
+
+def test_extra_attempt_and_reset_keep_the_history(app_factory, make_user, tmp_path):
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(ROOT / "quizzes", quizzes)
+    quiz = quizzes / "01-introduction.yaml"
+    quiz.write_text(quiz.read_text().replace("max_attempts: null", "max_attempts: 1"))
+    app = app_factory(QUIZZES_DIR=quizzes)
+    admin, trainee = make_user("admin"), make_user()
+    tess = client_for(app, trainee)
+    module = catalog(app).module("introduction")
+    read_module(tess, module)
+    first = start_quiz(tess, "introduction")
+    answer_all(tess, app, first, right=False)
+    submit(tess, first)
+    let_wait_pass(app, first)
+    refused = post(tess, "/modules/introduction/quiz/start")
+    assert refused.status_code == 403 and "used all 1 attempts" in text(refused)
+
+    staff = client_for(app, admin)
+    url = f"/instructor/trainees/{trainee.id}/actions"
+    post(staff, url, {"module": "introduction", "action": "extra-attempt", "reason": "Power cut during the quiz"})
+    second = start_quiz(tess, "introduction")
+    answer_all(tess, app, second, right=True)
+    submit(tess, second)
+    assert "passed" in text(tess.get("/modules/introduction/quiz"))
+
+    post(staff, url, {"module": "introduction", "action": "reset", "reason": "New protocol: retrain"})
+    landing = text(tess.get("/modules/introduction/quiz"))
+    assert "Review attempt 1" in landing and "Review attempt 2" in landing  # history kept
+    assert "Start the quiz" in landing  # counted attempts start again
+    with app.app_context():
+        summary = db.session.scalar(select(ModuleSummary).where(ModuleSummary.user_id == trainee.id))
+        assert summary.attempts == 0 and summary.passed is False
+    assert attempt_row(app, second).percent == 100.0
+
+
+def test_item_statistics_need_ten_attempts(app, make_user):
+    admin = make_user("admin")
+    staff = client_for(app, admin)
+    module = catalog(app).module("introduction")
+    for n in range(10):
+        trainee = client_for(app, make_user())
+        read_module(trainee, module)
+        attempt_id = start_quiz(trainee, "introduction")
+        answer_all(trainee, app, attempt_id, right=n % 3 != 0)
+        submit(trainee, attempt_id)
+        if n == 8:
+            few = text(staff.get("/instructor/statistics?module=introduction"))
+            assert "too few attempts" in few
+    report = text(staff.get("/instructor/statistics?module=introduction"))
+    assert "too few attempts" not in report
+    assert re.search(r"First attempts</th><td>10</td>\s*<td>\d+\.\d%", report)
+    assert re.search(r"All attempts</th><td>10</td>\s*<td>\d+\.\d%", report)
+    mastery = report[report.index("Theme mastery") : report.index("</table>", report.index("Theme mastery"))]
+    assert re.search(r"<td>\d+%</td>", mastery)  # the cohort's themes have numbers now
+
+
+def test_theme_mastery_shares(app, make_user):
+    admin, trainee = make_user("admin"), make_user()
+    tess = client_for(app, trainee)
+    pass_module(tess, app, catalog(app).module("introduction"))
+    html = text(client_for(app, admin).get(f"/instructor/trainees/{trainee.id}"))
+    table = html[html.index("Theme mastery") : html.index("</table>", html.index("Theme mastery"))]
+    assert "100%" in table and "0%" not in table.replace("100%", "")
+
+
+def test_matrix_and_detail_query_counts_do_not_grow(app, make_user, query_counter):
+    world = build_world(app, make_user)
+    for _ in range(20):
+        make_user()
+    client = client_for(app, world.admin)
+    for url in (
+        "/instructor/",
+        "/instructor/?signal=needs-help&q=t&sort=activity",
+        "/instructor/?page=2",
+        f"/instructor/trainees/{world.t.id}",
+    ):
+        query_counter.count, query_counter.active = 0, True
+        assert client.get(url).status_code == 200
+        query_counter.active = False
+        assert query_counter.count <= 8, (url, query_counter.count, query_counter.statements)

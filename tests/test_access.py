@@ -1,0 +1,129 @@
+"""Every route of the app x every role, against a table of expected statuses.
+
+The table must name every route: a new route fails `test_every_route_is_in_the_table` until its
+expected statuses are written down here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import post
+from .world import build_world, client_for
+
+ROLES = ("anonymous", "trainee", "other_trainee", "instructor", "other_instructor", "admin")
+LOGIN = 302  # anonymous visitors are sent to the log-in page
+
+
+def same(status: int, anonymous: int = LOGIN) -> dict[str, int]:
+    return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}}
+
+
+def staff(status: int, other_instructor: int | None = None, trainee: int = 403) -> dict[str, int]:
+    return {
+        "anonymous": LOGIN,
+        "trainee": trainee,
+        "other_trainee": trainee,
+        "instructor": status,
+        "other_instructor": status if other_instructor is None else other_instructor,
+        "admin": status,
+    }
+
+
+def owner(status: int, others: int = 404) -> dict[str, int]:
+    return {"anonymous": LOGIN, "trainee": status, **{role: others for role in ROLES[2:]}}
+
+
+# (endpoint, method, url, form, expected status per role); {names} are filled from the world
+TABLE = [
+    ("learning.home", "GET", "/", None, same(200, 200)),
+    ("learning.module", "GET", "/modules/{first}", None, same(200, 200)),
+    ("learning.page", "GET", "/modules/{first}/pages/{first_page}", None, same(200)),
+    ("learning.complete", "POST", "/modules/{first}/pages/{first_page}/complete", {}, same(303)),
+    ("learning.dashboard", "GET", "/dashboard", None, same(200)),
+    ("learning.certificate", "GET", "/certificate", None, same(403)),
+    ("learning.certificate_download", "GET", "/certificate.pdf", None, same(403)),
+    ("learning.verify_form", "GET", "/verify", None, same(200, 200)),
+    ("learning.verify", "GET", "/verify/NOPE-NOPE-NOPE", None, same(404, 404)),
+    ("quizzes.quiz", "GET", "/modules/{second}/quiz", None, same(200)),
+    ("quizzes.start", "POST", "/modules/{third}/quiz/start", {}, same(403)),
+    ("quizzes.question", "GET", "/attempts/{failed}/questions/1", None, owner(303)),
+    ("quizzes.answer", "POST", "/attempts/{failed}/questions/1", {"go": "next"}, owner(409)),
+    ("quizzes.confirm", "GET", "/attempts/{failed}/confirm", None, owner(303)),
+    ("quizzes.submit", "POST", "/attempts/{failed}/submit", {}, owner(303)),
+    ("quizzes.result", "GET", "/attempts/{failed}", None, owner(200)),
+    ("accounts.register", "GET", "/register", None, {**same(302, 200)}),
+    ("accounts.register", "POST", "/register", {}, {**same(302, 400)}),
+    ("accounts.login", "GET", "/login", None, same(302, 200)),
+    ("accounts.login", "POST", "/login", {}, same(302, 400)),
+    ("accounts.account", "GET", "/account", None, same(200)),
+    ("accounts.join_cohort", "POST", "/account/join", {}, same(400)),
+    ("accounts.join", "GET", "/join/{code}", None, same(302, 302)),
+    ("accounts.change_password", "GET", "/account/password", None, same(200)),
+    ("accounts.change_password", "POST", "/account/password", {}, same(400)),
+    ("instructor.matrix_view", "GET", "/instructor/", None, staff(200)),
+    ("instructor.matrix_csv", "GET", "/instructor/matrix.csv", None, staff(200)),
+    ("instructor.trainee", "GET", "/instructor/trainees/{t}", None, staff(200, other_instructor=404)),
+    ("instructor.trainee_attempt", "GET", "/instructor/trainees/{t}/attempts/{failed}", None, staff(200, 404)),
+    ("instructor.trainee_action", "POST", "/instructor/trainees/{t}/actions", {}, staff(400, other_instructor=404)),
+    ("instructor.cohort_list", "GET", "/instructor/cohorts", None, staff(200)),
+    ("instructor.cohort_list", "POST", "/instructor/cohorts", {}, staff(400)),
+    (
+        "instructor.assign_instructor",
+        "POST",
+        "/instructor/cohorts/{cohort}/instructors",
+        {},
+        {**staff(403), "admin": 400},
+    ),
+    ("instructor.exports_page", "GET", "/instructor/exports", None, staff(200)),
+    ("instructor.statistics", "GET", "/instructor/statistics", None, staff(200)),
+    ("instructor.answers_csv", "GET", "/instructor/exports/answers.csv", None, staff(200)),
+    ("instructor.xapi_jsonl", "GET", "/instructor/exports/xapi.jsonl", None, staff(200)),
+    ("static", "GET", "/static/style.css", None, same(200, 200)),
+    ("accounts.logout", "POST", "/logout", {}, same(302, 302)),  # last: it ends the session
+]
+
+
+@pytest.fixture
+def world(app, make_user):
+    return build_world(app, make_user)
+
+
+def test_every_route_is_in_the_table(app):
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert routes == {row[0] for row in TABLE}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_everywhere(app, world, role):
+    user = {
+        "anonymous": None,
+        "trainee": world.t,
+        "other_trainee": world.u,
+        "instructor": world.a,
+        "other_instructor": world.b,
+        "admin": world.admin,
+    }[role]
+    names = {
+        "first": world.first.slug,
+        "first_page": world.first.pages[0].anchor,
+        "second": world.second.slug,
+        "third": app.extensions["catalog"].modules[2].slug,
+        "failed": world.failed,
+        "t": world.t.id,
+        "code": world.code,
+        "cohort": world.cohort_id,
+    }
+    failures = []
+    client = client_for(app, user)
+    for endpoint, method, url, form, expected in TABLE:
+        target = url.format(**names)
+        response = client.get(target) if method == "GET" else post(client, target, form)
+        response.get_data()  # read a streamed body to its end, then let go of the response
+        response.close()
+        if response.status_code != expected[role]:
+            failures.append(f"{method} {target} ({endpoint}): {response.status_code}, expected {expected[role]}")
+        redirected_to_login = response.status_code == LOGIN and "/login" in response.headers.get("Location", "")
+        if role == "anonymous" and expected[role] == LOGIN and endpoint not in ("accounts.join", "accounts.logout"):
+            assert redirected_to_login, target
+    assert not failures, "\n".join(failures)
