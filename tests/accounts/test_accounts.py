@@ -174,3 +174,25 @@ def test_passwords_are_stored_with_a_slow_kdf(app, make_user):
     with app.app_context():
         stored = db.session.get(User, user.id).password_hash
     assert stored.startswith("scrypt:") and PASSWORD not in stored
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379 to share the log-in limit through")
+def test_login_limit_is_shared_through_redis_between_two_app_processes(app_factory):
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=15).flushdb()
+    settings = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", "LOGIN_RATE_LIMIT": "2 per minute"}
+    first, second = app_factory(**settings).test_client(), app_factory(**settings).test_client()
+    statuses = [login(client, "x@example.com", "wrong password here").status_code for client in (first, second, first)]
+    assert statuses == [401, 401, 429]
+    redis.Redis(host="127.0.0.1", port=6379, db=15).flushdb()

@@ -8,7 +8,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pytest
 from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
 from course.extensions import db
 from course.quizzes.models import QuizAttempt
@@ -24,14 +26,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fire_at_once(url: str, cookie: str, token: str) -> list[tuple[int, str]]:
-    """POST the same form from PARALLEL threads released together; return (status, Location) each."""
+def fire_at_once(urls: list[str], cookie: str, token: str) -> list[tuple[int, str]]:
+    """POST the same form from PARALLEL threads released together, spread over the given servers."""
     barrier = threading.Barrier(PARALLEL)
     results: list[tuple[int, str]] = []
     lock = threading.Lock()
     opener = urllib.request.build_opener(NoRedirect)
 
-    def one():
+    def one(url: str):
         body = urllib.parse.urlencode({"csrf_token": token}).encode()
         request = urllib.request.Request(url, data=body, headers={"Cookie": cookie}, method="POST")
         barrier.wait(timeout=10)
@@ -43,7 +45,7 @@ def fire_at_once(url: str, cookie: str, token: str) -> list[tuple[int, str]]:
         with lock:
             results.append(outcome)
 
-    threads = [threading.Thread(target=one) for _ in range(PARALLEL)]
+    threads = [threading.Thread(target=one, args=(urls[n % len(urls)],)) for n in range(PARALLEL)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -60,13 +62,25 @@ def logged_in(app, make_user):
     return client, cookie, token
 
 
-def test_parallel_submits_grade_exactly_once(app, make_user, live_server):
+@pytest.fixture
+def second_server(app_factory):
+    """Another app instance on the same database, with its own connection pool: a second server process."""
+    server = make_server("127.0.0.1", 0, app_factory(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def test_parallel_submits_to_two_servers_grade_exactly_once(app, make_user, live_server, second_server):
     client, cookie, token = logged_in(app, make_user)
     read_module(client, catalog(app).module("introduction"))
     attempt_id = start_quiz(client, "introduction")
     answer_all(client, app, attempt_id, right=True)
 
-    results = fire_at_once(f"{live_server}/attempts/{attempt_id}/submit", cookie, token)
+    urls = [f"{server}/attempts/{attempt_id}/submit" for server in (live_server, second_server)]
+    results = fire_at_once(urls, cookie, token)
     assert len(results) == PARALLEL
     assert all(status == 303 for status, _ in results), results
     assert {location.rsplit("/", 1)[-1] for _, location in results} == {str(attempt_id)}
@@ -78,7 +92,7 @@ def test_parallel_starts_create_one_open_attempt(app, make_user, live_server):
     client, cookie, token = logged_in(app, make_user)
     read_module(client, catalog(app).module("introduction"))
 
-    results = fire_at_once(f"{live_server}/modules/introduction/quiz/start", cookie, token)
+    results = fire_at_once([f"{live_server}/modules/introduction/quiz/start"], cookie, token)
     assert all(status == 303 for status, _ in results), results
     assert len({location for _, location in results}) == 1
     with app.app_context():

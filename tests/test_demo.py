@@ -1,0 +1,130 @@
+"""`flask demo seed`: the demo population is consistent with the app's own rules and usable at once."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from course.accounts.models import Cohort, CohortInstructor, CohortMember, User
+from course.clock import utcnow
+from course.extensions import db
+from course.learning.models import LessonProgress, ModuleSummary
+from course.quizzes.models import AttemptItem, QuizAttempt
+
+from .helpers import login, text
+
+TRAINEES, COHORTS = 30, 3
+SUMMARY_FIELDS = (
+    "user_id",
+    "module_slug",
+    "pages_done",
+    "lessons_done",
+    "attempts",
+    "failed_attempts",
+    "score",
+    "passed",
+)
+DEMO_EMAIL = re.compile(r"trainee\d{5}@demo\.example")
+
+
+@pytest.fixture
+def seeded(runner):
+    result = runner.invoke(args=["demo", "seed", "--trainees", str(TRAINEES), "--cohorts", str(COHORTS), "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def password_of(output: str) -> str:
+    return re.search(r"Demo password \(every demo account\): (\S+)", output)[1]
+
+
+def summaries() -> set[tuple]:
+    return {tuple(getattr(s, f) for f in SUMMARY_FIELDS) for s in db.session.scalars(select(ModuleSummary))}
+
+
+def test_seed_creates_trainees_cohorts_and_instructors(app, seeded):
+    with app.app_context():
+        roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+        assert roles == {"trainee": TRAINEES, "instructor": COHORTS}
+        assert db.session.scalar(select(func.count()).select_from(Cohort)) == COHORTS
+        assert db.session.scalar(select(func.count()).select_from(CohortInstructor)) == COHORTS
+        hashes = set(db.session.scalars(select(User.password_hash)))
+    assert len(hashes) == 1  # one shared hash, so seeding does not spend minutes hashing
+    assert "instructor001@demo.example" in seeded
+    assert len(password_of(seeded)) >= 12
+
+
+def test_seeded_progress_follows_the_course_rules(app, seeded):
+    catalog = app.extensions["catalog"]
+    with app.app_context():
+        attempts = db.session.scalar(select(func.count()).select_from(QuizAttempt))
+        assert 8 <= attempts / TRAINEES <= 16
+        sizes = db.session.execute(
+            select(QuizAttempt.module_slug, func.count(AttemptItem.id))
+            .join(AttemptItem, AttemptItem.attempt_id == QuizAttempt.id)
+            .group_by(QuizAttempt.id, QuizAttempt.module_slug)
+        ).all()
+        assert len(sizes) == attempts
+        assert all(count == catalog.module(slug).quiz.questions_per_attempt for slug, count in sizes)
+        statuses = dict(db.session.execute(select(QuizAttempt.status, func.count()).group_by(QuizAttempt.status)).all())
+        assert statuses["submitted"] > 0
+        assert db.session.scalar(select(func.count()).select_from(LessonProgress)) > 0
+        # A spread from not started to finished, active over the last 60 days.
+        passed = dict(
+            db.session.execute(
+                select(User.id, func.count(ModuleSummary.id))
+                .outerjoin(ModuleSummary, (ModuleSummary.user_id == User.id) & ModuleSummary.passed.is_(True))
+                .where(User.role == "trainee")
+                .group_by(User.id)
+            ).all()
+        )
+        assert min(passed.values()) == 0 and max(passed.values()) == len(catalog.modules)
+        assert len(set(passed.values())) >= 4
+        now = utcnow()
+        times = list(db.session.scalars(select(ModuleSummary.last_activity_at)))
+        assert all(now - timedelta(days=61) <= t <= now for t in times)
+        assert min(times) < now - timedelta(days=14) and max(times) > now - timedelta(days=14)
+
+
+def test_summaries_are_what_a_rebuild_computes(app, runner, seeded):
+    with app.app_context():
+        before = summaries()
+    result = runner.invoke(args=["summaries", "rebuild"])
+    assert result.exit_code == 0 and f"Rebuilt {len(before)} module summaries" in result.output
+    with app.app_context():
+        db.session.expire_all()
+        assert summaries() == before
+
+
+def test_a_second_seed_is_refused_unless_forced(app, runner, seeded):
+    again = runner.invoke(args=["demo", "seed", "--trainees", "5"])
+    assert again.exit_code != 0 and f"already has {TRAINEES} trainees" in again.output
+    forced = runner.invoke(args=["demo", "seed", "--trainees", "5", "--force"])
+    assert forced.exit_code == 0, forced.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(User.role == "trainee")) == TRAINEES + 5
+        assert db.session.scalar(select(User.id).where(User.email == "trainee00035@demo.example")) is not None
+    assert password_of(forced.output) != password_of(seeded)
+
+
+def test_an_instructor_sees_only_their_cohort_in_the_matrix(app, seeded):
+    with app.app_context():
+        instructor = db.session.scalar(select(User).where(User.email == "instructor001@demo.example"))
+        mine = db.session.scalar(select(CohortInstructor.cohort_id).where(CohortInstructor.user_id == instructor.id))
+        members: dict[int, set[str]] = {}
+        for cohort, email in db.session.execute(
+            select(CohortMember.cohort_id, User.email).join(User, User.id == CohortMember.user_id)
+        ):
+            members.setdefault(cohort, set()).add(email)
+    assert len(members) == COHORTS and members[mine]
+    client = app.test_client()
+    assert login(client, instructor.email, password_of(seeded)).status_code == 302
+    shown = set(DEMO_EMAIL.findall(text(client.get(f"/instructor/?cohort={mine}"))))
+    assert shown == members[mine]
+    other = next(cohort for cohort in members if cohort != mine)
+    assert not set(DEMO_EMAIL.findall(text(client.get(f"/instructor/?cohort={other}")))) & (
+        members[other] - members[mine]
+    )
