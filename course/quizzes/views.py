@@ -42,21 +42,23 @@ def _first_unanswered(attempt) -> int:
 
 
 def _open_attempt(attempt_id: int):
-    attempt = services.get_attempt(current_user.id, attempt_id)
+    """(attempt, None) for the trainee's open attempt; otherwise (None, the response to send instead):
+    the result page once it is submitted, or the refusal."""
+    try:
+        attempt = services.get_attempt(current_user.id, attempt_id)
+    except CourseError as error:
+        return None, refuse(error)
     if not attempt.is_open:
-        raise AttemptAlreadySubmitted("This attempt has already been submitted.")
-    return attempt
+        return None, redirect(url_for(".result", attempt_id=attempt_id), 303)
+    return attempt, None
 
 
 @bp.get("/attempts/<int:attempt_id>/questions/<int:position>")
 @login_required
 def question(attempt_id: int, position: int):
-    try:
-        attempt = _open_attempt(attempt_id)
-    except AttemptAlreadySubmitted:
-        return redirect(url_for(".result", attempt_id=attempt_id), 303)
-    except CourseError as error:
-        return refuse(error)
+    attempt, elsewhere = _open_attempt(attempt_id)
+    if elsewhere:
+        return elsewhere
     item = next((i for i in attempt.items if i.position == position), None)
     if item is None:
         return refuse(services.NotFound("This attempt has no such question."))
@@ -91,12 +93,9 @@ def answer(attempt_id: int, position: int):
 @bp.get("/attempts/<int:attempt_id>/confirm")
 @login_required
 def confirm(attempt_id: int):
-    try:
-        attempt = _open_attempt(attempt_id)
-    except AttemptAlreadySubmitted:
-        return redirect(url_for(".result", attempt_id=attempt_id), 303)
-    except CourseError as error:
-        return refuse(error)
+    attempt, elsewhere = _open_attempt(attempt_id)
+    if elsewhere:
+        return elsewhere
     unanswered = [i for i in attempt.items if i.response is None]
     return render_template(
         "quizzes/confirm.html", attempt=attempt, module=module_or_404(attempt.module_slug), unanswered=unanswered
