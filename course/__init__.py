@@ -12,6 +12,7 @@ from .accounts import auth
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
 from .config import PROJECT_ROOT, build_config
+from .demo import bp as demo_cli
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .instructor.views import bp as instructor_bp
 from .learning.cli import bp as summaries_cli
@@ -36,4 +37,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, catalog.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(demo_cli)
     return app

@@ -1,0 +1,460 @@
+"""`flask demo seed`: a realistic course population, for demos and for measuring the instructor pages.
+
+The data follows the app's own rules, so every page shows something a real cohort could produce:
+questions are served with `serving.serve`, drawn with `selection.draw`, marked with `grading`, and the
+progress summaries are computed as `learning.summary` computes them (`flask summaries rebuild` gives the
+same rows). Answers follow a simple item-response model, a trainee's ability against a question's
+difficulty, so some trainees struggle, some questions are hard, and item statistics have something to find.
+
+Speed matters (10,000 trainees in well under two minutes on SQLite): one password hash shared by every
+demo account, a few pre-served variants of each question, and Core bulk inserts committed per batch.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import click
+from flask import Blueprint, current_app
+from sqlalchemy import func, insert, select
+
+from .accounts.cohorts import new_join_code
+from .accounts.models import Cohort, CohortInstructor, CohortMember, User, new_session_token
+from .accounts.passwords import hash_password
+from .clock import utcnow
+from .content.model import Catalog, Module, Question
+from .extensions import db
+from .learning.models import LessonProgress, ModuleSummary
+from .quizzes import grading, selection, serving
+from .quizzes.models import AttemptItem, QuizAttempt
+
+bp = Blueprint("demo_cli", __name__, cli_group="demo")
+
+DOMAIN = "demo.example"
+BATCH = 1000  # trainees per transaction: about 65,000 rows, a few seconds of work
+VARIANTS = 4  # served versions of each question; attempts pick one, as a real draw would shuffle
+SPREAD_DAYS = 60  # last activity falls within this many days before now
+
+# Shares of the population, and the model's knobs (logits): tuned so a trainee averages about 12 attempts.
+NOT_STARTED, FINISHED = 0.08, 0.34
+ABILITY_MEAN, ABILITY_SD = 1.9, 1.0
+HARD_SHARE, HARD_EXTRA = 0.15, 1.6
+LEARNING = 0.8  # a retake goes better: the trainee has read the explanations
+SKIP, PRACTICE = 0.02, 0.10  # an unanswered question; a practice attempt after a pass
+
+FIRST_NAMES = ("Amara", "Ben", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Keiko", "Liam")
+LAST_NAMES = ("Adams", "Chen", "Diallo", "Evans", "Garcia", "Haddad", "Ito", "Lopez", "Mensah", "Novak", "Patel")
+
+
+@dataclass(frozen=True)
+class Variant:
+    snapshot: dict
+    right: dict
+    wrongs: tuple[dict, ...]  # the most tempting wrong answer first
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    id: str
+    theme: str
+    difficulty: float
+    variants: tuple[Variant, ...]
+
+
+@dataclass(frozen=True)
+class ModulePlan:
+    module: Module
+    anchors: tuple[str, ...]
+    questions: dict[str, QuestionPlan]
+
+
+@dataclass
+class Batch:
+    """Rows of one transaction; `user_id` and `attempt_id` hold batch-local indexes until the ids exist."""
+
+    users: list[dict] = field(default_factory=list)
+    members: list[dict] = field(default_factory=list)
+    pages: list[dict] = field(default_factory=list)
+    attempts: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    summaries: list[dict] = field(default_factory=list)
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def _wrong_answers(question: Question, snapshot: dict) -> tuple[dict, ...]:
+    """Plausible wrong responses, scored later by `grading`; the catalog's first distractor is the most
+    tempting, so distractor analysis has a favourite to find."""
+    if snapshot["type"] == "matching":
+        lefts = snapshot["lefts"]
+        answers = [left["answer"] for left in lefts]
+        rotated = dict(zip([left["key"] for left in lefts], answers[1:] + answers[:1], strict=True))
+        swapped = {left["key"]: left["answer"] for left in lefts}
+        swapped[lefts[0]["key"]], swapped[lefts[1]["key"]] = answers[1], answers[0]
+        return ({"matches": swapped}, {"matches": rotated})
+    key_of = {o["text"]: o["key"] for o in snapshot["options"]}
+    if snapshot["type"] == "true_false":
+        return ({"choice": "false" if question.answer else "true"},)
+    right = [key_of[o.text] for o in question.options if o.correct]
+    wrong = [key_of[o.text] for o in question.options if not o.correct]
+    if snapshot["type"] == "single":
+        return tuple({"choice": key} for key in wrong)
+    answers = [{"choices": sorted([*right, wrong[0]])}, {"choices": sorted(wrong[:1])}]
+    if len(right) > 1:
+        answers.insert(0, {"choices": sorted(right[:-1])})
+    return tuple(answers)
+
+
+def plan_catalog(catalog: Catalog, rng: random.Random) -> list[ModulePlan]:
+    plans = []
+    for module in catalog.modules:
+        questions = {}
+        for question in module.quiz.questions:
+            variants = []
+            for _ in range(VARIANTS):
+                snapshot = serving.serve(question, rng)
+                right = grading.right_answer(snapshot)
+                if "choices" in right:
+                    right = {"choices": sorted(right["choices"])}  # as `grading.parse_answer` stores it
+                wrongs = tuple(w for w in _wrong_answers(question, snapshot) if grading.score_answer(snapshot, w) < 1)
+                variants.append(Variant(snapshot, right, wrongs))
+            difficulty = rng.gauss(0, 0.7) + (HARD_EXTRA if rng.random() < HARD_SHARE else 0)
+            questions[question.id] = QuestionPlan(question.id, question.theme, difficulty, tuple(variants))
+        plans.append(ModulePlan(module, tuple(p.anchor for p in module.pages), questions))
+    return plans
+
+
+@dataclass
+class History:
+    """What `selection.draw` needs to know of a trainee's earlier attempts at one quiz."""
+
+    seen: Counter[str] = field(default_factory=Counter)
+    missed: set[str] = field(default_factory=set)
+    attempts: int = 0
+
+
+class Trainee:
+    """Simulates one trainee's course, in order, on a clock of seconds since their first visit.
+
+    Times stay offsets until `finish` anchors them, so that the last activity falls in the spread window.
+    """
+
+    def __init__(self, index: int, batch: Batch, rng: random.Random):
+        self.index, self.batch, self.rng = index, batch, rng
+        self.ability = rng.gauss(ABILITY_MEAN, ABILITY_SD)
+        self.clock = self.last = 0.0
+        self.marks = {name: len(getattr(batch, name)) for name in ("pages", "attempts", "items", "summaries")}
+
+    def event(self, low: float, high: float) -> float:
+        self.clock += self.rng.uniform(low, high)
+        self.last = self.clock
+        return self.clock
+
+    def pause(self, chance: float, low: float = 3600, high: float = 3 * 86400) -> None:
+        if self.rng.random() < chance:
+            self.clock += self.rng.uniform(low, high)
+
+    def read(self, plan: ModulePlan, opened: int, completed: int) -> None:
+        for position, anchor in enumerate(plan.anchors[:opened]):
+            started = self.event(30, 180)
+            done = self.event(120, 720) if position < completed else None
+            self.batch.pages.append(
+                {
+                    "user_id": self.index,
+                    "module_slug": plan.module.slug,
+                    "page_anchor": anchor,
+                    "started_at": started,
+                    "last_viewed_at": done or started,
+                    "completed_at": done,
+                }
+            )
+            self.pause(0.04)
+
+    def attempt(
+        self, plan: ModulePlan, number: int, history: History, practice: bool, answered: int | None = None
+    ) -> dict:
+        """One attempt; `answered` cuts it short and leaves it open, as a trainee who closed the tab would."""
+        quiz, rng = plan.module.quiz, self.rng
+        drawn = selection.draw(list(plan.questions), quiz.questions_per_attempt, rng, history.seen, history.missed)
+        started = self.event(20, 120)
+        snapshots, responses, items = [], [], []
+        for position, qid in enumerate(drawn, start=1):
+            question = plan.questions[qid]
+            variant = question.variants[rng.randrange(VARIANTS)]
+            response, answered_at = None, None
+            if (answered is None or position <= answered) and rng.random() >= SKIP:
+                chance = _sigmoid(self.ability - question.difficulty + LEARNING * history.attempts)
+                if rng.random() < chance:
+                    response = variant.right
+                else:
+                    response = variant.wrongs[0] if rng.random() < 0.5 else rng.choice(variant.wrongs)
+                answered_at = self.event(15, 150)
+            snapshots.append(variant.snapshot)
+            responses.append(response)
+            items.append(
+                {
+                    "attempt_id": len(self.batch.attempts),
+                    "position": position,
+                    "question_id": qid,
+                    "theme": question.theme,
+                    "snapshot": variant.snapshot,
+                    "response": response,
+                    "answered_at": answered_at,
+                    "score": None,
+                }
+            )
+        attempt = {
+            "user_id": self.index,
+            "module_slug": plan.module.slug,
+            "number": number,
+            "quiz_version": quiz.version,
+            "pass_mark": quiz.pass_mark,
+            "practice": practice,
+            "started_at": started,
+            "max_score": float(len(drawn)),
+        }
+        if answered is not None:
+            attempt.update(status="open", open_module=plan.module.slug, submitted_at=None, score=0.0)
+            attempt.update(percent=None, passed=None)
+        else:
+            result = grading.grade(snapshots, responses, quiz.pass_mark)
+            for item, score in zip(items, result.item_scores, strict=True):
+                item["score"] = score
+            attempt.update(status="submitted", open_module=None, submitted_at=self.event(10, 60))
+            attempt.update(score=result.score, percent=result.percent, passed=result.passed)
+            history.seen.update(drawn)
+            history.missed = {item["question_id"] for item in items if item["score"] < 1}
+            history.attempts += 1
+        self.batch.attempts.append(attempt)
+        self.batch.items.extend(items)
+        return attempt
+
+    def undo_last_attempt(self, clock: float, last: float) -> None:
+        attempt = self.batch.attempts.pop()
+        del self.batch.items[-int(attempt["max_score"]) :]
+        self.clock, self.last = clock, last
+
+    def module(self, plan: ModulePlan, finish: bool) -> None:
+        """Read the module and take its quiz until passed (`finish`), or stop somewhere along the way:
+        reading, lessons done, failed attempts only, or an attempt left open."""
+        pages, quiz, rng = len(plan.anchors), plan.module.quiz, self.rng
+        opened, completed, stop = pages, pages, "pass"
+        if not finish:
+            stage = rng.random()
+            if stage < 0.35:
+                opened = rng.randint(1, pages)
+                completed = rng.randint(0, min(opened, pages - 1))
+                stop = "reading"
+            else:
+                stop = "lessons" if stage < 0.5 else "fail" if stage < 0.85 else "open"
+        self.read(plan, opened, completed)
+        counted: list[dict] = []
+        history = History()
+        while stop in ("pass", "fail", "open"):
+            self.pause(0.3)
+            clock, last = self.clock, self.last
+            attempt = self.attempt(plan, len(counted) + 1, history, practice=False)
+            if attempt["passed"] and stop != "pass":  # this trainee has not got that far yet
+                self.undo_last_attempt(clock, last)
+                break
+            counted.append(attempt)
+            if attempt["passed"]:
+                break
+            self.pause(1, quiz.retake_wait_minutes * 60, 3600)
+        if stop == "pass" and rng.random() < PRACTICE:
+            self.pause(1, 600, 86400)
+            self.attempt(plan, len(counted) + 1, history, practice=True)
+        elif stop == "open":
+            self.attempt(
+                plan, len(counted) + 1, history, practice=False, answered=rng.randint(0, quiz.questions_per_attempt)
+            )
+        score = grading.module_score([a["percent"] for a in counted], quiz.grading)
+        self.batch.summaries.append(
+            {
+                "user_id": self.index,
+                "module_slug": plan.module.slug,
+                "pages_done": completed,
+                "lessons_done": completed == pages,
+                "attempts": len(counted),
+                "failed_attempts": sum(1 for a in counted if not a["passed"]),
+                "score": score,
+                "passed": score is not None and score >= quiz.pass_mark,
+                "last_activity_at": self.last,
+            }
+        )
+
+    def course(self, plans: list[ModulePlan], finished: bool) -> None:
+        """Modules in catalog order: the first `reach` passed, the next one under way."""
+        reach = len(plans) if finished else self.rng.randrange(len(plans))
+        for plan in plans[:reach]:
+            self.module(plan, finish=True)
+            self.pause(0.5)
+        if reach < len(plans):
+            self.module(plans[reach], finish=False)
+
+    def finish(self, now: datetime) -> datetime:
+        """Turn clock offsets into times, the last activity `SPREAD_DAYS` or less ago; returns the start."""
+        latest = now - timedelta(days=SPREAD_DAYS * self.rng.random() ** 1.3)
+        start = latest - timedelta(seconds=self.last)
+
+        def at(offset: float | None) -> datetime | None:
+            return None if offset is None else start + timedelta(seconds=offset)
+
+        batch, marks = self.batch, self.marks
+        for row in batch.pages[marks["pages"] :]:
+            row["started_at"], row["last_viewed_at"] = at(row["started_at"]), at(row["last_viewed_at"])
+            row["completed_at"] = at(row["completed_at"])
+        for row in batch.attempts[marks["attempts"] :]:
+            row["started_at"], row["submitted_at"] = at(row["started_at"]), at(row["submitted_at"])
+        for row in batch.items[marks["items"] :]:
+            row["answered_at"] = at(row["answered_at"])
+        for row in batch.summaries[marks["summaries"] :]:
+            row["last_activity_at"] = at(row["last_activity_at"])
+        return start
+
+
+class Seeder:
+    def __init__(self, catalog: Catalog, rng: random.Random, password_hash: str, now: datetime):
+        self.plans = plan_catalog(catalog, rng)
+        self.rng, self.password_hash, self.now = rng, password_hash, now
+        self.counts: Counter[str] = Counter()
+
+    def user(self, email: str, name: str, role: str, created_at: datetime) -> dict:
+        return {
+            "email": email,
+            "display_name": name,
+            "password_hash": self.password_hash,
+            "role": role,
+            "must_change_password": False,
+            "session_token": new_session_token(),
+            "created_at": created_at,
+        }
+
+    def name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def cohorts(self, count: int, first: int) -> tuple[list[int], list[str]]:
+        """Cohorts with one instructor each; returns the cohort ids and the instructors' emails."""
+        emails = [f"instructor{first + n:03d}@{DOMAIN}" for n in range(count)]
+        created = self.now - timedelta(days=SPREAD_DAYS + 30)
+        users = [self.user(email, f"{self.name()} (instructor)", "instructor", created) for email in emails]
+        instructor_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users))
+        cohorts = [
+            {"name": f"Demo cohort {first + n:03d}", "join_code": new_join_code(), "created_by_id": user_id}
+            for n, user_id in enumerate(instructor_ids)
+        ]
+        cohort_ids = list(
+            db.session.scalars(insert(Cohort).returning(Cohort.id, sort_by_parameter_order=True), cohorts)
+        )
+        db.session.execute(
+            insert(CohortInstructor),
+            [{"cohort_id": c, "user_id": u} for c, u in zip(cohort_ids, instructor_ids, strict=True)],
+        )
+        db.session.commit()
+        return cohort_ids, emails
+
+    def trainees(self, first: int, done: int, count: int, total: int, cohort_ids: list[int]) -> None:
+        """Seed `count` trainees, numbered from `first`, in one transaction; `done` were seeded before."""
+        batch, rng = Batch(), self.rng
+        for index in range(count):
+            number = first + index
+            trainee = Trainee(index, batch, rng)
+            kind = rng.random()
+            if kind >= NOT_STARTED:
+                trainee.course(self.plans, finished=kind < NOT_STARTED + FINISHED)
+                created = trainee.finish(self.now) - timedelta(seconds=rng.uniform(60, 86400))
+            else:
+                created = self.now - timedelta(days=SPREAD_DAYS * rng.random())
+            batch.users.append(self.user(f"trainee{number:05d}@{DOMAIN}", self.name(), "trainee", created))
+            # Contiguous blocks, like intakes; a few trainees sit in two cohorts, a few in none yet.
+            home = (done + index) * len(cohort_ids) // total
+            roll = rng.random()
+            if roll >= 0.01:
+                batch.members.append({"cohort_id": cohort_ids[home], "user_id": index})
+            if roll > 0.97 and len(cohort_ids) > 1:
+                batch.members.append({"cohort_id": cohort_ids[(home + 1) % len(cohort_ids)], "user_id": index})
+        self.write(batch)
+
+    def write(self, batch: Batch) -> None:
+        user_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), batch.users))
+        for rows in (batch.members, batch.pages, batch.attempts, batch.summaries):
+            for row in rows:
+                row["user_id"] = user_ids[row["user_id"]]
+        attempt_ids: list[int] = []
+        if batch.attempts:
+            attempt_ids = list(
+                db.session.scalars(
+                    insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True), batch.attempts
+                )
+            )
+        for row in batch.items:
+            row["attempt_id"] = attempt_ids[row["attempt_id"]]
+        for model, rows in (
+            (CohortMember, batch.members),
+            (LessonProgress, batch.pages),
+            (AttemptItem, batch.items),
+            (ModuleSummary, batch.summaries),
+        ):
+            for start in range(0, len(rows), 5000):
+                db.session.execute(insert(model), rows[start : start + 5000])
+        db.session.commit()
+        self.counts.update(
+            trainees=len(batch.users), pages=len(batch.pages), attempts=len(batch.attempts), items=len(batch.items)
+        )
+
+
+def _next_number(prefix: str) -> int:
+    """The first free number for demo emails, so `--force` adds accounts beside earlier demo ones."""
+    emails = db.session.scalars(select(User.email).where(User.email.like(f"{prefix}%@{DOMAIN}")))
+    numbers = [int(e[len(prefix) :].split("@")[0]) for e in emails if e[len(prefix) :].split("@")[0].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+@bp.cli.command("seed")
+@click.option("--trainees", type=click.IntRange(1, 1_000_000), required=True, help="How many trainees to create.")
+@click.option("--cohorts", type=click.IntRange(1, 10_000), default=None, help="Cohorts, each with one instructor.")
+@click.option("--seed", "seed_value", type=int, default=None, help="Random seed, for the same data again.")
+@click.option("--force", is_flag=True, help="Add demo data even though the database already has trainees.")
+def seed(trainees: int, cohorts: int | None, seed_value: int | None, force: bool) -> None:
+    """Fill the database with demo trainees, cohorts and instructors, and their progress.
+
+    Never for production data: the accounts share one password, printed once.
+    """
+    existing = db.session.scalar(select(func.count()).select_from(User).where(User.role == "trainee"))
+    if existing and not force:
+        raise click.ClickException(
+            f"The database already has {existing} trainees; demo data would mix with them. "
+            "Use a fresh database, or --force to add demo trainees anyway."
+        )
+    cohorts = cohorts or trainees // 250 + 1
+    seed_value = secrets.randbits(32) if seed_value is None else seed_value
+    password = secrets.token_urlsafe(12)
+    began = time.perf_counter()
+    rng = random.Random(seed_value)  # noqa: S311 - demo data needs repeatability, not secrecy
+    seeder = Seeder(current_app.extensions["catalog"], rng, hash_password(password), utcnow())
+    cohort_ids, emails = seeder.cohorts(cohorts, _next_number("instructor"))
+    first = _next_number("trainee")
+    for offset in range(0, trainees, BATCH):
+        count = min(BATCH, trainees - offset)
+        seeder.trainees(first + offset, offset, count, trainees, cohort_ids)
+        click.echo(
+            f"  {offset + count:>7,}/{trainees:,} trainees, {seeder.counts['attempts']:,} attempts, "
+            f"{seeder.counts['items']:,} answers ({time.perf_counter() - began:.1f} s)"
+        )
+    click.echo(
+        f"Seeded {trainees:,} trainees in {cohorts} cohorts (seed {seed_value}): {seeder.counts['pages']:,} lesson "
+        f"pages, {seeder.counts['attempts']:,} attempts, {seeder.counts['items']:,} answers, "
+        f"in {time.perf_counter() - began:.1f} s."
+    )
+    click.echo("Instructors (instructor NNN follows Demo cohort NNN):")
+    for email in emails:
+        click.echo(f"  {email}")
+    click.echo(f"Demo password (every demo account): {password}")
