@@ -32,7 +32,5 @@ def visible_trainee_ids(viewer: User, cohort_id: int | None = None) -> Select:
 
 
 def can_see(viewer: User, trainee_id: int) -> bool:
-    ids = visible_trainee_ids(viewer).where(User.id == trainee_id) if viewer.role == "admin" else None
-    if ids is None:
-        ids = visible_trainee_ids(viewer).where(CohortMember.user_id == trainee_id)
-    return db.session.scalar(ids.limit(1)) is not None
+    query = select(User.id).where(User.id == trainee_id, User.id.in_(visible_trainee_ids(viewer)))
+    return db.session.scalar(query) is not None

@@ -1,7 +1,7 @@
 """The progress matrix: trainees x modules, read from `ModuleSummary` in a fixed number of queries.
 
-One aggregate query picks the page of trainees (filtered, searched, sorted), one reads their module
-cells, one their cohorts; the count for the pager is one more. The CSV walks the same query in batches.
+One aggregate query picks the page of trainees (filtered, searched, sorted) and counts all matches, one
+reads their module cells, one their cohorts. The CSV walks the same query in batches.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ def cell_status(summary: ModuleSummary | None) -> str:
 
 
 def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) -> Select:
+    visible = visible_trainee_ids(viewer, query.cohort_id)
     totals = (
         select(
             ModuleSummary.user_id,
@@ -84,6 +85,7 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
             func.max(ModuleSummary.last_activity_at).label("last_activity"),
             func.max(case((ModuleSummary.passed, 0), else_=ModuleSummary.failed_attempts)).label("worst_fails"),
         )
+        .where(ModuleSummary.user_id.in_(visible))
         .group_by(ModuleSummary.user_id)
         .subquery()
     )
@@ -106,7 +108,7 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
             nearly_done.label("nearly_done"),
         )
         .outerjoin(totals, totals.c.user_id == User.id)
-        .where(User.id.in_(visible_trainee_ids(viewer, query.cohort_id)))
+        .where(User.id.in_(visible))
     )
     if query.search:
         pattern = f"%{query.search.lower()}%"
@@ -161,10 +163,17 @@ def _rows(records, catalog: Catalog) -> list[Row]:
 
 
 def matrix_page(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime) -> MatrixPage:
+    """The page's rows carry the match count (a window over the whole result), saving a second pass over the
+    aggregate. A page past the end (an old link, a shrunken filter) shows the last page instead."""
     stmt = _aggregate(viewer, query, len(catalog.modules), now)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    counted = stmt.add_columns(func.count().over().label("matches")).limit(PAGE_SIZE)
     page = max(1, query.page)
-    records = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    records = db.session.execute(counted.offset((page - 1) * PAGE_SIZE)).all()
+    if not records and page > 1:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        page = max(1, -(-total // PAGE_SIZE))
+        records = db.session.execute(counted.offset((page - 1) * PAGE_SIZE)).all()
+    total = records[0].matches if records else 0
     return MatrixPage(_rows(records, catalog), total, page)
 
 

@@ -151,6 +151,11 @@ def test_matrix_pages_fifty_rows(app, make_user):
     assert first.count('href="/instructor/trainees/') == 50 and "page 1 of 2" in first
     second = text(client.get("/instructor/?sort=name&page=2"))
     assert second.count('href="/instructor/trainees/') == 3 and "Trainee 052" in second
+    assert "53 trainees · page 2 of 2" in second
+    beyond = text(client.get("/instructor/?sort=name&page=9"))
+    assert beyond.count('href="/instructor/trainees/') == 3 and "53 trainees · page 2 of 2" in beyond
+    searched = text(client.get("/instructor/?q=trainee 05"))
+    assert "3 trainees · page 1 of 1" in searched
 
 
 def test_trainee_detail_shows_attempts_with_their_review(app, make_user):
