@@ -38,19 +38,19 @@ def snapshots(app, attempt_id: int) -> list[dict]:
         return [item.snapshot for item in items]
 
 
-def form_for(snapshot: dict, right: bool) -> dict:
-    """The form a trainee would post to answer this question rightly or wrongly."""
+def form_for(snapshot: dict, right: bool) -> dict[str, list[str]]:
+    """The form a trainee would post to answer this question rightly or wrongly (a wrong answer: every
+    matching left gets the next left's right item; otherwise the first wrong option)."""
     answer = right_answer(snapshot)
     if snapshot["type"] == "matching":
         matches = answer["matches"]
-        if not right:  # rotate the right items so every left gets a wrong one
+        if not right:
             values = list(matches.values())
             matches = dict(zip(matches, values[1:] + values[:1], strict=True))
-        return {f"match-{left}": rk for left, rk in matches.items()}
-    keys = [o["key"] for o in snapshot["options"]]
+        return {f"match-{left}": [rk] for left, rk in matches.items()}
     chosen = answer.get("choices") or [answer["choice"]]
     if not right:
-        chosen = [k for k in keys if k not in chosen][:1]
+        chosen = [o["key"] for o in snapshot["options"] if o["key"] not in chosen][:1]
     return {"choice": chosen}
 
 

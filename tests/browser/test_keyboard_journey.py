@@ -13,9 +13,9 @@ import pytest
 
 from course.extensions import db
 from course.quizzes import services as quizzes
-from course.quizzes.grading import right_answer
 from course.quizzes.models import QuizAttempt
 
+from ..journey import form_for
 from .conftest import login_in_browser, tab_to
 
 pytestmark = pytest.mark.browser
@@ -73,21 +73,14 @@ def choose_matches(page, snapshot: dict, matches: dict[str, str]) -> None:
 
 
 def answer(page, snapshot: dict, right: bool) -> None:
-    """Answer the question on screen, rightly or wrongly, knowing the right answer from its snapshot."""
-    solution = right_answer(snapshot)
+    """Answer the question on screen as `form_for` would post it, by keyboard."""
+    form = form_for(snapshot, right)
     if snapshot["type"] == "matching":
-        matches = solution["matches"]
-        if not right:  # every left item gets the next one's right item
-            values = list(matches.values())
-            matches = dict(zip(matches, values[1:] + values[:1], strict=True))
-        choose_matches(page, snapshot, matches)
-        return
-    correct = solution.get("choices") or [solution["choice"]]
-    wrong = [o["key"] for o in snapshot["options"] if o["key"] not in correct]
-    if snapshot["type"] == "multiple":
-        tick_boxes(page, snapshot, correct if right else wrong[:1])
+        choose_matches(page, snapshot, {name.removeprefix("match-"): keys[0] for name, keys in form.items()})
+    elif snapshot["type"] == "multiple":
+        tick_boxes(page, snapshot, form["choice"])
     else:
-        choose_radio(page, snapshot, correct[0] if right else wrong[0])
+        choose_radio(page, snapshot, form["choice"][0])
 
 
 def take_quiz(page, snapshots: list[dict], right: bool) -> set[str]:

@@ -23,6 +23,13 @@ from ..world import build_world, client_for
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def test_the_main_navigation_leads_staff_and_only_staff_to_the_workspace(app, make_user):
+    link = '<a href="/instructor/">Instructor</a>'
+    for role in ("instructor", "admin"):
+        assert link in text(client_for(app, make_user(role)).get("/dashboard"))
+    assert link not in text(client_for(app, make_user()).get("/dashboard"))
+
+
 def test_instructor_creates_a_cohort_and_trainees_join_it(app, make_user):
     instructor = make_user("instructor")
     staff = client_for(app, instructor)
