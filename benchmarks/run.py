@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -75,6 +76,11 @@ def flask(args: list[str], env: dict[str, str], timeout: float) -> subprocess.Co
         timeout=timeout,
         check=True,
     )
+
+
+def seed(env: dict[str, str], trainees: int, seed_value: int, *extra: str) -> str:
+    args = ["demo", "seed", "--trainees", str(trainees), "--seed", str(seed_value), *extra]
+    return flask(args, env, timeout=600).stdout
 
 
 class Counter:
@@ -156,8 +162,10 @@ def newlines(chunk: bytes | str) -> int:
     return chunk.count(b"\n" if isinstance(chunk, bytes) else "\n")
 
 
-def measure(url: str, password_file: Path, instructor: str, args) -> dict:
-    """Everything after seeding, in this process, against the database at `url`."""
+def measure(url: str, password_file: Path, instructor: str, args, top_up: Callable[[int], dict]) -> dict:
+    """Everything after seeding, in this process, against the database at `url`. The pages and the xAPI
+    export are measured at the seeded size; then `top_up` adds trainees until the answers CSV has about
+    `--csv-rows` rows, the size the issue sets for it."""
     os.environ["DATABASE_URL"] = url
     from sqlalchemy import event, func, select
 
@@ -177,9 +185,10 @@ def measure(url: str, password_file: Path, instructor: str, args) -> dict:
             )
         )
         trainees += list(db.session.scalars(select(User.id).where(User.role == "trainee").order_by(User.id).limit(5)))
-        expected_rows = db.session.scalar(
+        submitted_items = (
             select(func.count()).select_from(AttemptItem).join(QuizAttempt).where(QuizAttempt.status == "submitted")
         )
+        expected_rows = db.session.scalar(submitted_items)
         engine = db.engine
     counter = Counter()
     event.listen(engine, "before_cursor_execute", counter)
@@ -206,6 +215,13 @@ def measure(url: str, password_file: Path, instructor: str, args) -> dict:
     print("  matrix and detail measured", flush=True)
 
     with app.app_context():
+        xapi = stream(admin, "/instructor/exports/xapi.jsonl", newlines, memory=False)
+        xapi["statements"] = xapi.pop("lines")
+        results["xapi"] = xapi
+        print(f"  xapi.jsonl streamed: {xapi['statements']:,} statements in {xapi['total_s']} s", flush=True)
+        db.session.rollback()  # end the read snapshot, so the rows the top-up adds are seen
+        results["csv_top_up"] = top_up(expected_rows)
+        expected_rows = db.session.scalar(submitted_items)
         answers = stream(admin, "/instructor/exports/answers.csv", newlines, memory=False)
         answers["rows"] = answers.pop("lines") - 1
         answers["expected_rows"] = expected_rows
@@ -216,10 +232,6 @@ def measure(url: str, password_file: Path, instructor: str, args) -> dict:
             answers["tracemalloc_run_total_s"] = traced["total_s"]
             print(f"  answers.csv under tracemalloc: peak {traced['tracemalloc_peak_mb']} MB", flush=True)
         results["answers_csv"] = answers
-        xapi = stream(admin, "/instructor/exports/xapi.jsonl", newlines, memory=False)
-        xapi["statements"] = xapi.pop("lines")
-        results["xapi"] = xapi
-        print(f"  xapi.jsonl streamed: {xapi['statements']:,} statements in {xapi['total_s']} s", flush=True)
     event.remove(engine, "before_cursor_execute", counter)
     return results
 
@@ -252,7 +264,9 @@ def table(results: dict) -> str:
     d = results["trainee_detail"]
     rows.append(("trainee_detail", f"p50 {d['p50_ms']} ms, p95 {d['p95_ms']} ms, <= {d['max_statements']} statements"))
     a = results["answers_csv"]
+    extra = results["csv_top_up"]["trainees"]
     rows.append(("answers.csv", f"{a['rows']:,} rows ({a['expected_rows']:,} expected), {a['megabytes']} MB"))
+    rows.append(("  measured after", f"{extra:,} more trainees were seeded for it"))
     rows.append(("  first bytes / total", f"{a['first_bytes_s']} s / {a['total_s']} s"))
     memory = f"RSS {a['rss_before_mb']} -> {a['rss_after_mb']} MB, peak growth {a['rss_peak_growth_mb']} MB"
     if "tracemalloc_peak_mb" in a:
@@ -273,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--csv-rows", type=int, default=1_000_000, help="Answer rows to stream (0: as seeded).")
     parser.add_argument("--repeat", type=int, default=5, help="Rounds over the matrix URLs (6 per round).")
     parser.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false", help="Skip the slow traced run.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary database afterwards.")
@@ -295,16 +310,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Database: {url}", flush=True)
         flask(["db", "upgrade"], env, timeout=120)
         began = time.perf_counter()
-        seeded = flask(
-            ["demo", "seed", "--trainees", str(args.trainees), "--seed", str(args.seed)], env, timeout=600
-        ).stdout
+        seeded = seed(env, args.trainees, args.seed)
         results["seed"] = {"trainees": args.trainees, "seconds": round(time.perf_counter() - began, 1)}
         results["seed"]["output"] = next(line for line in seeded.splitlines() if line.startswith("Seeded"))
         print(f"  seeded in {results['seed']['seconds']} s", flush=True)
         password_file = workdir / "password"  # kept out of results.json and the terminal
         password_file.write_text(re.search(r"Demo password \(every demo account\): (\S+)", seeded)[1])
         instructor = re.search(r"instructor\d+@demo\.example", seeded)[0]
-        results.update(measure(url, password_file, instructor, args))
+
+        def top_up(rows: int) -> dict:
+            """More demo trainees (a different seed, so new draws) until the CSV reaches `--csv-rows`."""
+            missing = args.csv_rows - rows
+            if missing <= 0:
+                return {"trainees": 0}
+            extra = math.ceil(missing / (rows / args.trainees) * 1.02)
+            began = time.perf_counter()
+            seed(env, extra, args.seed + 1, "--force")
+            print(f"  topped up with {extra:,} trainees for the CSV", flush=True)
+            return {"trainees": extra, "seconds": round(time.perf_counter() - began, 1)}
+
+        results.update(measure(url, password_file, instructor, args, top_up))
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
