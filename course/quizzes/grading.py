@@ -28,16 +28,15 @@ class InvalidAnswer(ValueError):
 class Checker:
     parse: Callable[[dict, Form], dict | None]
     score: Callable[[dict, dict | None], float]
-    describe: Callable[[dict, dict | None], str]
+    describe: Callable[[dict, dict | None], list[str]]  # one part per chosen option or matched item
 
 
 def _option_keys(snapshot: dict) -> set[str]:
     return {o["key"] for o in snapshot["options"]}
 
 
-def _option_text(snapshot: dict, keys: Sequence[str]) -> str:
-    chosen = [o["text"] for o in snapshot["options"] if o["key"] in keys]
-    return "; ".join(chosen) if chosen else "(no answer)"
+def _option_texts(snapshot: dict, keys: Sequence[str]) -> list[str]:
+    return [o["text"] for o in snapshot["options"] if o["key"] in keys]
 
 
 def _parse_choice(snapshot: dict, form: Form) -> dict | None:
@@ -56,8 +55,8 @@ def _score_choice(snapshot: dict, response: dict | None) -> float:
     return 1.0 if response.get("choice") == right else 0.0
 
 
-def _describe_choice(snapshot: dict, response: dict | None) -> str:
-    return _option_text(snapshot, [response["choice"]] if response else [])
+def _describe_choice(snapshot: dict, response: dict | None) -> list[str]:
+    return _option_texts(snapshot, [response["choice"]] if response else [])
 
 
 def _parse_choices(snapshot: dict, form: Form) -> dict | None:
@@ -77,8 +76,8 @@ def _score_choices(snapshot: dict, response: dict | None) -> float:
     return max(0.0, (len(chosen & right) - len(chosen - right)) / len(right))
 
 
-def _describe_choices(snapshot: dict, response: dict | None) -> str:
-    return _option_text(snapshot, response["choices"] if response else [])
+def _describe_choices(snapshot: dict, response: dict | None) -> list[str]:
+    return _option_texts(snapshot, response["choices"] if response else [])
 
 
 def _parse_matches(snapshot: dict, form: Form) -> dict | None:
@@ -101,12 +100,12 @@ def _score_matches(snapshot: dict, response: dict | None) -> float:
     return right / len(snapshot["lefts"])
 
 
-def _describe_matches(snapshot: dict, response: dict | None) -> str:
+def _describe_matches(snapshot: dict, response: dict | None) -> list[str]:
     if not response:
-        return "(no answer)"
+        return []
     rights = {r["key"]: r["text"] for r in snapshot["rights"]}
     matches = response.get("matches", {})
-    return "; ".join(f"{left['text']} → {rights.get(matches.get(left['key']), '(none)')}" for left in snapshot["lefts"])
+    return [f"{left['text']} → {rights.get(matches.get(left['key']), '(none)')}" for left in snapshot["lefts"]]
 
 
 CHECKERS: dict[str, Checker] = {
@@ -133,8 +132,14 @@ def score_answer(snapshot: dict, response: dict | None) -> float:
     return CHECKERS[snapshot["type"]].score(snapshot, response)
 
 
-def describe_answer(snapshot: dict, response: dict | None) -> str:
+def answer_parts(snapshot: dict, response: dict | None) -> list[str]:
+    """The answer in words, one part per chosen option or matched item; empty when unanswered."""
     return CHECKERS[snapshot["type"]].describe(snapshot, response)
+
+
+def describe_answer(snapshot: dict, response: dict | None) -> str:
+    """The answer in words on one line, for exports."""
+    return "; ".join(answer_parts(snapshot, response)) or "(no answer)"
 
 
 def right_answer(snapshot: dict) -> dict:

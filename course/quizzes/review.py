@@ -14,8 +14,8 @@ def review_rows(attempt) -> list[dict]:
             {
                 "item": item,
                 "snapshot": snapshot,
-                "given": grading.describe_answer(snapshot, item.response),
-                "right": grading.describe_answer(snapshot, grading.right_answer(snapshot)),
+                "given": grading.answer_parts(snapshot, item.response),
+                "right": grading.answer_parts(snapshot, grading.right_answer(snapshot)),
                 "score": item.score or 0.0,
                 "feedback": [
                     o["feedback"]

@@ -109,7 +109,7 @@ def test_a_whole_module_by_keyboard_alone(app, make_user, page):
     assert "My progress" in page.locator("h1").inner_text()
 
     # Read every page of module 1, pressing its "Mark complete" button.
-    activate(page, f"Continue {module.title}", rf"/pages/{module.pages[0].anchor}$")
+    activate(page, f"Start: {module.title}", rf"/pages/{module.pages[0].anchor}$")
     for number, lesson in enumerate(module.pages, start=1):
         assert page.url.endswith(f"/modules/{module.slug}/pages/{lesson.anchor}")
         assert page.locator("h1").inner_text() == lesson.title

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from course.extensions import db
+from course.quizzes.grading import answer_parts, right_answer
 from course.quizzes.models import AttemptItem, QuizAttempt
 
 from ..helpers import PASSWORD, login, logout, post, text
@@ -33,6 +34,12 @@ def test_quiz_opens_only_when_every_lesson_page_is_done(trainee_client, app):
     assert locked.status_code == 403 and "Finish every lesson page" in text(locked)
     landing = text(trainee_client.get("/modules/introduction/quiz"))
     assert "Finish every lesson page" in landing and module.pages[0].title in landing
+    rules = " ".join(re.search(r'<p class="rules">(.*?)</p>', landing, re.S)[1].split())
+    assert rules == (
+        "5 questions drawn from a pool of 15. 80% to pass; your best attempt counts. No limit on attempts. "
+        "After a failed attempt the next one opens 5 minutes later. "
+        "Your answers are saved as you go; you can leave and come back."
+    )
     read_module(trainee_client, module)
     assert post(trainee_client, "/modules/introduction/quiz/start").status_code == 303
 
@@ -111,6 +118,10 @@ def test_result_page_explains_every_question_and_links_to_the_lesson(trainee_cli
         slug, anchor = snapshot["lesson"].split("#")
         assert f'href="/modules/{slug}/pages/{anchor}"' in html
         assert str(_escape(snapshot["explanation"])) in html
+        # the right answer in words: one line, or one list item per option or matched pair
+        parts = [str(_escape(part)) for part in answer_parts(snapshot, right_answer(snapshot))]
+        shown = "".join(f"<li>{part}</li>" for part in parts) if len(parts) > 1 else f"<dd>{parts[0]}</dd>"
+        assert shown in html, snapshot["id"]
     assert html.count("Your answer") == 5 and html.count("Right answer") == 5
     assert "Your retake plan" in html and "Your next attempt opens at" in html
 

@@ -102,6 +102,25 @@ def test_right_answer_scores_one_for_every_type():
         assert grading.score_answer(s, grading.right_answer(s)) == 1.0
 
 
+def test_answers_in_words_one_part_per_option_or_pair():
+    m = served(MULTIPLE)
+    chosen = {"choices": sorted(keys(m, "r1", "w2"))}
+    assert sorted(grading.answer_parts(m, chosen)) == ["r1", "w2"]
+    assert grading.describe_answer(m, chosen) in ("r1; w2", "w2; r1")
+    pairs = served(MATCHING)
+    lefts = pairs["lefts"]
+    one = {"matches": {lefts[0]["key"]: lefts[0]["answer"]}}
+    parts = grading.answer_parts(pairs, one)
+    pair_of = {"a": "1", "b": "2", "c": "3", "d": "4"}
+    assert parts[0] == f"{lefts[0]['text']} → {pair_of[lefts[0]['text']]}"
+    assert parts[1:] == [f"{left['text']} → (none)" for left in lefts[1:]]
+    t = served(TRUE_FALSE)
+    assert grading.answer_parts(t, grading.right_answer(t)) == ["False"]
+    for q in (SINGLE, MULTIPLE, TRUE_FALSE, MATCHING):
+        assert grading.answer_parts(served(q), None) == []
+        assert grading.describe_answer(served(q), None) == "(no answer)"
+
+
 def test_grade_totals_and_pass_mark():
     snaps = [served(SINGLE), served(TRUE_FALSE), served(MULTIPLE)]
     responses = [grading.right_answer(snaps[0]), grading.right_answer(snaps[1]), None]
