@@ -345,7 +345,7 @@ class Seeder:
         """Cohorts with one instructor each; returns the cohort ids and the instructors' emails."""
         emails = [f"instructor{first + n:03d}@{DOMAIN}" for n in range(count)]
         created = self.now - timedelta(days=SPREAD_DAYS + 30)
-        users = [self.user(email, f"{self.name()} (instructor)", "instructor", created) for email in emails]
+        users = [self.user(email, self.name(), "instructor", created) for email in emails]
         instructor_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users))
         cohorts = [
             {"name": f"Demo cohort {first + n:03d}", "join_code": new_join_code(), "created_by_id": user_id}

@@ -23,11 +23,15 @@ from ..world import build_world, client_for
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_main_navigation_leads_staff_and_only_staff_to_the_workspace(app, make_user):
+def test_the_navigation_leads_staff_and_only_staff_to_the_workspace_and_marks_the_page(app, make_user):
     link = '<a href="/instructor/">Instructor</a>'
     for role in ("instructor", "admin"):
         assert link in text(client_for(app, make_user(role)).get("/dashboard"))
     assert link not in text(client_for(app, make_user()).get("/dashboard"))
+    staff = client_for(app, make_user("instructor"))
+    for url, current in (("/instructor/", "Progress matrix"), ("/instructor/cohorts", "Cohorts")):
+        html = text(staff.get(url))
+        assert f'aria-current="page">{current}</a>' in html and html.count('aria-current="page"') == 1
 
 
 def test_instructor_creates_a_cohort_and_trainees_join_it(app, make_user):
