@@ -80,6 +80,8 @@ def answer(attempt_id: int, position: int):
     except CourseError as error:
         return refuse(error)
     go = request.form.get("go", "next")
+    if go == "stay":  # the autosave script: saved, nothing to show
+        return "", 204
     last = len(attempt.items)
     if go == "previous" and position > 1:
         return redirect(url_for(".question", attempt_id=attempt_id, position=position - 1), 303)

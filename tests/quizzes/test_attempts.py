@@ -94,6 +94,22 @@ def test_answers_survive_logout_and_a_server_restart(app, app_factory, make_user
     assert attempt_row(app, attempt_id).percent == 100.0
 
 
+def test_the_autosave_request_saves_and_answers_204(trainee_client, app):
+    read_module(trainee_client, catalog(app).module("introduction"))
+    attempt_id = start_quiz(trainee_client, "introduction")
+    snapshot = snapshots(app, attempt_id)[0]
+    url = f"/attempts/{attempt_id}/questions/1"
+    saved = post(trainee_client, url, {**form_for(snapshot, right=True), "go": "stay"})
+    assert saved.status_code == 204 and saved.get_data() == b""
+    with app.app_context():
+        item = db.session.scalar(
+            select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == 1)
+        )
+        assert item.response is not None and item.answered_at is not None
+    forged = post(trainee_client, url, {"choice": ["forged"], "go": "stay"})
+    assert forged.status_code == 400  # the script shows "Not saved" for any error
+
+
 def test_confirm_lists_unanswered_and_unanswered_counts_as_wrong(trainee_client, app):
     read_module(trainee_client, catalog(app).module("introduction"))
     attempt_id = start_quiz(trainee_client, "introduction")
