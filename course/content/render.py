@@ -22,8 +22,11 @@ _TAGS = {
     "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
     "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
 }  # fmt: skip
-# No `style` attributes: the site's Content-Security-Policy would drop them anyway.
+# No `style` attributes: the site's Content-Security-Policy would drop them. A table column's alignment
+# (`:--`, `:-:`, `--:`) becomes a class instead.
 _ATTRIBUTES = {"a": {"href", "title"}, "h3": {"id"}, "h4": {"id"}}
+_ALIGN = {"text-align:left": "align-left", "text-align:center": "align-center", "text-align:right": "align-right"}
+_CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values())}
 # A wide table scrolls sideways in its own box (a named region reachable by Tab), not the whole page.
 _TABLE_BOX = '<div class="table-scroll" role="region" aria-label="Table (scrolls sideways)" tabindex="0"><table>'
 
@@ -48,6 +51,8 @@ def render(markdown: str, page_url: Callable[[str, str | None], str]) -> tuple[s
     tokens = _PARSER.parse(markdown)
     references: list[str] = []
     for token in tokens:
+        if token.type in ("th_open", "td_open") and token.attrGet("style") in _ALIGN:
+            token.attrs = {"class": _ALIGN[token.attrs["style"]]}
         for child in token.children or ():
             href = child.attrGet("href") if child.type == "link_open" else None
             if isinstance(href, str) and href.startswith(MODULE_LINK):
@@ -56,7 +61,9 @@ def render(markdown: str, page_url: Callable[[str, str | None], str]) -> tuple[s
                 slug, _, anchor = reference.partition("#")
                 child.attrSet("href", page_url(slug, anchor or None))
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel="noopener noreferrer")
+    clean = nh3.clean(
+        html, tags=_TAGS, attributes=_ATTRIBUTES, allowed_classes=_CLASSES, link_rel="noopener noreferrer"
+    )
     return clean.replace("<table>", _TABLE_BOX).replace("</table>", "</table></div>"), references
 
 

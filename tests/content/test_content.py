@@ -46,6 +46,16 @@ def test_raw_html_and_scripts_never_survive_rendering():
     assert "<script" not in html and 'href="javascript' not in html and "<img" not in html
 
 
+def test_table_alignment_becomes_classes_not_inline_styles():
+    html, _ = render("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n", lambda s, a: "/")
+    assert '<th class="align-left">a</th><th class="align-center">b</th><th class="align-right">c</th>' in (
+        html.replace("\n", "")
+    )
+    assert '<td class="align-right">3</td>' in html and "style=" not in html
+    forged, _ = render('| <td class="x" style="color:red">a</td> |\n|--|\n| b |\n', lambda s, a: "/")
+    assert "<th>&lt;td class=" in forged  # raw HTML in a cell stays text, never markup
+
+
 def test_catalog_is_immutable(tmp_path):
     catalog = load_catalog(*course_copy(tmp_path))
     with pytest.raises(AttributeError):
