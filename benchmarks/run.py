@@ -206,12 +206,7 @@ def measure(url: str, password_file: Path, instructor: str, args, top_up: Callab
     results["matrix_admin"] = summarise(timed_requests(admin, MATRIX_URLS, counter, args.repeat))
     results["matrix_instructor"] = summarise(timed_requests(teacher, MATRIX_URLS[:4], counter, 2))
     detail = timed_requests(admin, [f"/instructor/trainees/{t}" for t in trainees], counter, 2)
-    results["trainee_detail"] = {
-        "requests": len(detail),
-        "p50_ms": round(statistics.median(s["ms"] for s in detail), 1),
-        "p95_ms": round(percentile([s["ms"] for s in detail], 0.95), 1),
-        "max_statements": max(s["statements"] for s in detail),
-    }
+    results["trainee_detail"] = summarise(detail)
     print("  matrix and detail measured", flush=True)
 
     with app.app_context():

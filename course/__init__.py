@@ -35,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog.init_app(app)
     web.init_app(app)
 
-    for blueprint in (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, catalog.bp):
+    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli, catalog.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.register_blueprint(demo_cli)
     return app
