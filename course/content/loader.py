@@ -17,6 +17,8 @@ from . import lint, promotion, yamlfile
 from .model import (
     GRADING_METHODS,
     QUESTION_TYPES,
+    REVIEW_PARTS,
+    REVIEW_WHEN,
     THEMES,
     Catalog,
     Module,
@@ -25,6 +27,7 @@ from .model import (
     Pair,
     Question,
     Quiz,
+    ReviewPolicy,
     Source,
 )
 from .problems import Collector, ContentError, Problem
@@ -40,8 +43,9 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 
 MODULE_FIELDS = {"slug", "title", "summary", "minutes", "objectives", "sources"}
 QUIZ_REQUIRED = {"module", "title", "pass_mark", "questions_per_attempt", "questions"}
-QUIZ_OPTIONAL = {"max_attempts", "retake_wait_minutes", "grading"}
+QUIZ_OPTIONAL = {"max_attempts", "retake_wait_minutes", "grading", "review"}
 QUESTION_COMMON = {"id", "type", "theme", "prompt", "explanation", "lesson"}
+QUESTION_OPTIONAL = {"objective"}
 QUESTION_BY_TYPE = {
     "single": {"options"},
     "multiple": {"options"},
@@ -280,7 +284,9 @@ def _question(q: Any, out: Collector) -> Question | None:
         _check_fields(q, QUESTION_COMMON, QUESTION_COMMON | {"options", "answer", "pairs"}, out, "a question")
         return None
     specific = QUESTION_BY_TYPE[qtype]
-    _check_fields(q, QUESTION_COMMON | specific, QUESTION_COMMON | specific, out, f"a {qtype} question")
+    _check_fields(
+        q, QUESTION_COMMON | specific, QUESTION_COMMON | QUESTION_OPTIONAL | specific, out, f"a {qtype} question"
+    )
     theme = q.get("theme")
     if "theme" in q and theme not in THEMES:
         out.add(q.line_of("theme"), f"unknown theme '{theme}' (use one of: {', '.join(THEMES)})")
@@ -318,8 +324,25 @@ def _question(q: Any, out: Collector) -> Question | None:
         options=options,
         answer=answer if isinstance(answer, bool) else None,
         pairs=pairs,
+        objective=_integer(q, "objective", out, 1, 4) or 0,
         line=q.line,
     )
+
+
+def _review(data: yamlfile.LinedDict, out: Collector) -> ReviewPolicy:
+    raw = data.get("review")
+    if raw is None:
+        return ReviewPolicy()
+    if not _check_fields(raw, set(), set(REVIEW_PARTS), out, "'review'"):
+        return ReviewPolicy()
+    values = {}
+    for part in REVIEW_PARTS:
+        value = raw.get(part, "after_pass")
+        if value not in REVIEW_WHEN:
+            out.add(raw.line_of(part), f"unknown review '{part}: {value}' (use one of: {', '.join(REVIEW_WHEN)})")
+            value = "after_pass"
+        values[part] = value
+    return ReviewPolicy(**values)
 
 
 def _parse_quiz(path: Path, root: Path, raw_texts: dict[str, str]) -> tuple[Quiz | None, Collector]:
@@ -361,6 +384,7 @@ def _parse_quiz(path: Path, root: Path, raw_texts: dict[str, str]) -> tuple[Quiz
         questions=questions,
         version=hashlib.sha256(text.encode()).hexdigest()[:12],
         path=out.path,
+        review=_review(data, out),
     )
     return quiz, out
 
@@ -420,6 +444,13 @@ def check_content(lessons_dir: Path, quizzes_dir: Path, page_url: PageUrl = defa
                 question_ids[question.id] = where
             if question.lesson and "#" in question.lesson and not resolves(question.lesson):
                 out.add(question.line, f"lesson '{question.lesson}' does not resolve to a page")
+            module = modules.get(quiz.module)
+            if module and module.objectives and question.objective > len(module.objectives):
+                out.add(
+                    question.line,
+                    f"'{question.id}': objective {question.objective} is not one of module "
+                    f"'{module.slug}''s {len(module.objectives)} objectives",
+                )
 
     errors = [p for c in collectors for p in c.problems]
     errors += [p for path, text in raw_texts.items() for p in promotion.scan(path, text)]

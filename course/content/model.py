@@ -12,6 +12,8 @@ from types import MappingProxyType
 QUESTION_TYPES = ("single", "multiple", "true_false", "matching")
 THEMES = ("mechanism", "risks", "legal", "clinical")
 GRADING_METHODS = ("highest", "latest", "first", "average")
+REVIEW_WHEN = ("after_pass", "after_last_attempt", "always")
+REVIEW_PARTS = ("right_answer", "explanation")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Question:
     options: tuple[Option, ...] = ()
     answer: bool | None = None  # true_false only
     pairs: tuple[Pair, ...] = ()  # matching only
+    objective: int = 0  # 1-based number of the module objective this question tests
     line: int = 0
 
     @property
@@ -63,6 +66,14 @@ class Question:
     @property
     def lesson_anchor(self) -> str:
         return self.lesson.partition("#")[2]
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """When a trainee may see the key of a submitted attempt (Moodle's review options, simplified)."""
+
+    right_answer: str = "after_pass"
+    explanation: str = "after_pass"
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ class Quiz:
     questions: tuple[Question, ...]
     version: str  # short hash of the file, recorded with every attempt
     path: str = ""
+    review: ReviewPolicy = ReviewPolicy()
 
 
 @dataclass(frozen=True)
