@@ -9,12 +9,18 @@ FLASK = FLASK_APP=course $(VENV)/bin/flask
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
-	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
+PIP = $(VENV)/bin/pip install --disable-pip-version-check -q
+# The project itself, editable and without dependencies: registers the `flask content` plugin command.
+INSTALL_SELF = $(PIP) --no-deps -e .
+
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(PIP) -r requirements.txt
+	$(INSTALL_SELF)
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements-dev.txt
+$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/bin/python
+	$(PIP) -r requirements-dev.txt
+	$(INSTALL_SELF)
 	touch $(VENV)/.runtime $@
 
 run: $(VENV)/.runtime

@@ -1,4 +1,7 @@
-"""The course app: `create_app` wires config, extensions, content, blueprints and commands."""
+"""The course app: `create_app` wires config, extensions, content, blueprints and commands.
+
+It raises `ContentError` when the content is invalid; `flask content check` reports the same problems.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from . import catalog, database, web
-from .accounts import auth
+from .accounts import auth, passwords
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
 from .config import PROJECT_ROOT, build_config
@@ -24,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(Path(app.instance_path), config))
+    passwords.configure(app.config["PASSWORD_HASH_METHOD"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -35,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog.init_app(app)
     web.init_app(app)
 
-    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli, catalog.bp)
+    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

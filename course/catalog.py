@@ -1,20 +1,26 @@
-"""Loads the course content into the app at start-up, and the `flask content check` command.
+"""The course content inside the app, and the `flask content check` command.
 
-The app refuses to start on invalid content: it prints the same `path:line: message` list as the
-check command and exits, so a broken quiz file never reaches learners.
+The factory refuses to build an app on invalid content: it raises `ContentError` with every problem, so
+a broken quiz file never reaches learners. The check command is a Flask CLI plugin (see pyproject.toml),
+found without building the app, so it still reports when the content is broken.
+
+Loading is memoised on the content folders' state (every file's path, size and modification time): a test
+suite or a process that builds many apps over the same files parses and renders them once.
 """
 
 from __future__ import annotations
 
-import sys
+from pathlib import Path
 
 import click
-from flask import Blueprint, Flask, current_app
+from flask import Flask, current_app
 
-from .content import Catalog, check_content
+from .config import content_dirs
+from .content import Catalog, ContentError, check_content
 from .content.loader import Report
 
-bp = Blueprint("content_cli", __name__, cli_group="content")
+_MEMO_SIZE = 4
+_memo: dict[tuple, Report] = {}
 
 
 def _page_url(slug: str, anchor: str | None) -> str:
@@ -22,8 +28,19 @@ def _page_url(slug: str, anchor: str | None) -> str:
     return f"/modules/{slug}/pages/{anchor}" if anchor else f"/modules/{slug}"
 
 
-def run_check(app: Flask) -> Report:
-    return check_content(app.config["LESSONS_DIR"], app.config["QUIZZES_DIR"], _page_url)
+def _state(*folders: Path) -> tuple:
+    files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+def load(lessons_dir: Path, quizzes_dir: Path) -> Report:
+    """The checked content, parsed again only when a file under either folder has changed."""
+    key = (lessons_dir.resolve(), quizzes_dir.resolve(), _state(lessons_dir, quizzes_dir))
+    if key not in _memo:
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = check_content(lessons_dir, quizzes_dir, _page_url)
+    return _memo[key]
 
 
 def print_report(report: Report) -> None:
@@ -35,11 +52,9 @@ def print_report(report: Report) -> None:
 
 
 def init_app(app: Flask) -> None:
-    report = run_check(app)
+    report = load(app.config["LESSONS_DIR"], app.config["QUIZZES_DIR"])
     if report.catalog is None:
-        click.echo("The course content has errors; the app will not start until they are fixed:", err=True)
-        print_report(report)
-        sys.exit(1)
+        raise ContentError(report.errors, "The course content has errors; the app will not start until they are fixed")
     app.extensions["catalog"] = report.catalog
     app.extensions["content_warnings"] = report.warnings
 
@@ -48,11 +63,16 @@ def get_catalog() -> Catalog:
     return current_app.extensions["catalog"]
 
 
-@bp.cli.command("check")
+@click.group("content")
+def content_cli() -> None:
+    """Course content: lessons/ and quizzes/."""
+
+
+@content_cli.command("check")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check(strict: bool) -> None:
     """Validate lessons/ and quizzes/ and print every problem as path:line: message."""
-    report = run_check(current_app)
+    report = check_content(*content_dirs(), _page_url)
     print_report(report)
     if report.errors or (strict and report.warnings):
-        sys.exit(1)
+        raise SystemExit(1)

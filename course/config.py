@@ -38,14 +38,22 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key_file.read_text().strip()
 
 
+def content_dirs() -> tuple[Path, Path]:
+    """Where the lessons and quizzes are: the project's own folders unless the environment says otherwise."""
+    return (
+        Path(os.environ.get("LESSONS_DIR", PROJECT_ROOT / "lessons")),
+        Path(os.environ.get("QUIZZES_DIR", PROJECT_ROOT / "quizzes")),
+    )
+
+
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = overrides or {}
     production = os.environ.get("COURSE_ENV", "development") == "production"
     config: dict[str, Any] = {
         "PRODUCTION": production,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "LESSONS_DIR": Path(os.environ.get("LESSONS_DIR", PROJECT_ROOT / "lessons")),
-        "QUIZZES_DIR": Path(os.environ.get("QUIZZES_DIR", PROJECT_ROOT / "quizzes")),
+        "LESSONS_DIR": content_dirs()[0],
+        "QUIZZES_DIR": content_dirs()[1],
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
@@ -57,6 +65,10 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # a trainee may read a lesson for hours before pressing a button
         "PROPAGATE_EXCEPTIONS": False if production else None,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        # Shown in every page title, on the certificate and in exports; set once here.
+        "COURSE_NAME": os.environ.get("COURSE_NAME", "Ketamine staff course"),
+        "COURSE_TITLE": os.environ.get("COURSE_TITLE", "Ketamine: uses, mechanism, risks and legal status"),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

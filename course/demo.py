@@ -28,10 +28,10 @@ from .accounts.cohorts import new_join_code
 from .accounts.models import Cohort, CohortInstructor, CohortMember, User, new_session_token
 from .accounts.passwords import hash_password
 from .clock import utcnow
-from .content.model import Catalog, Module, Question
+from .content.model import Catalog, Module
 from .extensions import db
 from .learning.models import LessonProgress, ModuleSummary
-from .quizzes import grading, selection, serving
+from .quizzes import grading, selection, serving, types
 from .quizzes.models import AttemptItem, QuizAttempt
 
 bp = Blueprint("demo_cli", __name__, cli_group="demo")
@@ -90,29 +90,6 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-def _wrong_answers(question: Question, snapshot: dict) -> tuple[dict, ...]:
-    """Plausible wrong responses, scored later by `grading`; the catalog's first distractor is the most
-    tempting, so distractor analysis has a favourite to find."""
-    if snapshot["type"] == "matching":
-        lefts = snapshot["lefts"]
-        answers = [left["answer"] for left in lefts]
-        rotated = dict(zip([left["key"] for left in lefts], answers[1:] + answers[:1], strict=True))
-        swapped = {left["key"]: left["answer"] for left in lefts}
-        swapped[lefts[0]["key"]], swapped[lefts[1]["key"]] = answers[1], answers[0]
-        return ({"matches": swapped}, {"matches": rotated})
-    key_of = {o["text"]: o["key"] for o in snapshot["options"]}
-    if snapshot["type"] == "true_false":
-        return ({"choice": "false" if question.answer else "true"},)
-    right = [key_of[o.text] for o in question.options if o.correct]
-    wrong = [key_of[o.text] for o in question.options if not o.correct]
-    if snapshot["type"] == "single":
-        return tuple({"choice": key} for key in wrong)
-    answers = [{"choices": sorted([*right, wrong[0]])}, {"choices": sorted(wrong[:1])}]
-    if len(right) > 1:
-        answers.insert(0, {"choices": sorted(right[:-1])})
-    return tuple(answers)
-
-
 def plan_catalog(catalog: Catalog, rng: random.Random) -> list[ModulePlan]:
     plans = []
     for module in catalog.modules:
@@ -121,10 +98,9 @@ def plan_catalog(catalog: Catalog, rng: random.Random) -> list[ModulePlan]:
             variants = []
             for _ in range(VARIANTS):
                 snapshot = serving.serve(question, rng)
-                right = grading.right_answer(snapshot)
-                if "choices" in right:
-                    right = {"choices": sorted(right["choices"])}  # as `grading.parse_answer` stores it
-                wrongs = tuple(w for w in _wrong_answers(question, snapshot) if grading.score_answer(snapshot, w) < 1)
+                kind = types.of(question)
+                right = kind.right_answer(snapshot)
+                wrongs = tuple(w for w in kind.wrong_answers(question, snapshot) if kind.score(snapshot, w) < 1)
                 variants.append(Variant(snapshot, right, wrongs))
             difficulty = rng.gauss(0, 0.7) + (HARD_EXTRA if rng.random() < HARD_SHARE else 0)
             questions[question.id] = QuestionPlan(question.id, question.theme, difficulty, tuple(variants))

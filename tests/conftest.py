@@ -45,6 +45,7 @@ def app_factory(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
             "SERVER_NAME": None,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # cheap; tests/accounts checks the production hash
             **overrides,
         }
         app = create_app(config)

@@ -15,7 +15,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
 class UnknownCohort(AccountError):
-    pass
+    status = 404
 
 
 def new_join_code() -> str:

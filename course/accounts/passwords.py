@@ -8,6 +8,7 @@ Royce Williams' breach corpus, BSD licence), checked case-insensitively.
 from __future__ import annotations
 
 import gzip
+import secrets
 from functools import cache
 from pathlib import Path
 
@@ -37,8 +38,29 @@ def password_problem(password: str, email: str = "") -> str | None:
     return None
 
 
+PRODUCTION_METHOD = "scrypt"
+# Set from the PASSWORD_HASH_METHOD setting by the factory. Only the test settings choose a cheap method:
+# hundreds of test accounts would otherwise spend most of the suite's time in scrypt.
+_method = PRODUCTION_METHOD
+
+
+def configure(method: str) -> None:
+    global _method  # one process-wide setting, fixed at start-up
+    _method = method
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=_method)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def waste_a_check(password: str) -> None:
+    """Verify against a throwaway hash, so a log-in for an unknown email takes as long as a real one."""
+    check_password_hash(_dummy_hash(_method), password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:

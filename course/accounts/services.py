@@ -7,20 +7,18 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import CourseError
 from ..extensions import db
-from .models import ROLES, User, new_session_token
-from .passwords import hash_password, password_problem, verify_password
-
-# A real hash to compare against when the email is unknown, so a log-in takes as long either way.
-_DUMMY_HASH = hash_password(secrets.token_hex(16))
+from .models import ROLES, Cohort, CohortMember, User, new_session_token
+from .passwords import hash_password, password_problem, verify_password, waste_a_check
 
 
-class AccountError(Exception):
-    """A business rule refused the request; the message is safe to show."""
+class AccountError(CourseError):
+    """An account rule refused the request; the message is safe to show."""
 
 
 class EmailTaken(AccountError):
-    pass
+    status = 409
 
 
 class WeakPassword(AccountError):
@@ -32,7 +30,7 @@ class WrongPassword(AccountError):
 
 
 class UnknownUser(AccountError):
-    pass
+    status = 404
 
 
 def normalise_email(email: str) -> str:
@@ -43,7 +41,15 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(email: str, display_name: str, password: str, role: str = "trainee", must_change: bool = False) -> User:
+def register(
+    email: str,
+    display_name: str,
+    password: str,
+    role: str = "trainee",
+    must_change: bool = False,
+    cohort: Cohort | None = None,
+) -> User:
+    """A new account, in `cohort` when the trainee came with a join code: one transaction for both."""
     email = normalise_email(email)
     problem = password_problem(password, email)
     if problem:
@@ -59,6 +65,9 @@ def register(email: str, display_name: str, password: str, role: str = "trainee"
     )
     db.session.add(user)
     try:
+        if cohort is not None:
+            db.session.flush()
+            db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -69,7 +78,7 @@ def register(email: str, display_name: str, password: str, role: str = "trainee"
 def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        waste_a_check(password)
         return None
     return user if verify_password(user.password_hash, password) else None
 

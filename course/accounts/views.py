@@ -30,12 +30,10 @@ def register():
             form.join_code.errors.append(str(exc))
             return render_template("accounts/register.html", form=form), 400
         try:
-            user = services.register(form.email.data, form.display_name.data, form.password.data)
+            user = services.register(form.email.data, form.display_name.data, form.password.data, cohort=cohort)
         except services.AccountError as exc:
-            form.email.errors.append(str(exc))
-            return render_template("accounts/register.html", form=form), 409
-        if cohort is not None:
-            cohorts.join(user.id, cohort.join_code)
+            form.email.errors.append(exc.message)
+            return render_template("accounts/register.html", form=form), exc.status
         login_user(user)
         joined = f" You are in the cohort “{cohort.name}”." if cohort else ""
         flash(f"Welcome, {user.display_name}. Start with the first module.{joined}", "success")

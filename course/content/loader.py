@@ -13,18 +13,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import lint, promotion, yamlfile
+from ..quizzes.types import TYPES
+from . import fields, lint, promotion, yamlfile
 from .model import (
     GRADING_METHODS,
-    QUESTION_TYPES,
     REVIEW_PARTS,
     REVIEW_WHEN,
     THEMES,
     Catalog,
     Module,
-    Option,
     Page,
-    Pair,
     Question,
     Quiz,
     ReviewPolicy,
@@ -46,14 +44,7 @@ QUIZ_REQUIRED = {"module", "title", "pass_mark", "questions_per_attempt", "quest
 QUIZ_OPTIONAL = {"max_attempts", "retake_wait_minutes", "grading", "review"}
 QUESTION_COMMON = {"id", "type", "theme", "prompt", "explanation", "lesson"}
 QUESTION_OPTIONAL = {"objective"}
-QUESTION_BY_TYPE = {
-    "single": {"options"},
-    "multiple": {"options"},
-    "true_false": {"answer"},
-    "matching": {"pairs"},
-}
 MIN_PAGES, MAX_PAGES = 2, 6
-MIN_PAIRS, MAX_PAIRS = 3, 6
 
 
 def default_page_url(slug: str, anchor: str | None) -> str:
@@ -68,40 +59,6 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     raw_texts: dict[str, str] = field(default_factory=dict)
-
-
-# --- small field checks -------------------------------------------------------------------------
-
-
-def _check_fields(data: Any, required: set[str], allowed: set[str], out: Collector, what: str) -> bool:
-    if not isinstance(data, yamlfile.LinedDict):
-        out.add(getattr(data, "line", 1), f"{what} must be a mapping of fields")
-        return False
-    for key, line in data.duplicate_keys:
-        out.add(line, f"duplicate field '{key}' in {what}")
-    for key in sorted(set(data) - allowed, key=str):
-        out.add(data.line_of(key), f"unknown field '{key}' in {what}")
-    for key in sorted(required - set(data)):
-        out.add(data.line, f"missing field '{key}' in {what}")
-    return True
-
-
-def _text(data: yamlfile.LinedDict, key: str, out: Collector, what: str) -> str:
-    value = data.get(key)
-    if key in data and (not isinstance(value, str) or not value.strip()):
-        out.add(data.line_of(key), f"'{key}' in {what} must be non-empty text")
-        return ""
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _integer(data: yamlfile.LinedDict, key: str, out: Collector, low: int, high: int) -> int | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        out.add(data.line_of(key), f"'{key}' must be a whole number from {low} to {high}")
-        return None
-    return value
 
 
 # --- lessons --------------------------------------------------------------------------------------
@@ -155,11 +112,11 @@ def _sources(data: yamlfile.LinedDict, out: Collector) -> tuple[Source, ...]:
         return ()
     sources = []
     for item in raw:
-        if _check_fields(item, {"title", "url"}, {"title", "url"}, out, "a source"):
-            url = _text(item, "url", out, "a source")
+        if fields.check_fields(item, {"title", "url"}, {"title", "url"}, out, "a source"):
+            url = fields.text(item, "url", out, "a source")
             if url and not url.startswith(("https://", "http://")):
                 out.add(item.line_of("url"), "a source's url must start with https:// or http://")
-            sources.append(Source(_text(item, "title", out, "a source"), url))
+            sources.append(Source(fields.text(item, "title", out, "a source"), url))
     return tuple(sources)
 
 
@@ -195,14 +152,14 @@ def _parse_lesson(path: Path, root: Path, page_url: PageUrl, raw_texts: dict[str
     except yamlfile.YamlSyntaxError as exc:
         out.add(exc.line, str(exc))
         return _ParsedLesson(None, [], out)
-    if not _check_fields(data, MODULE_FIELDS, MODULE_FIELDS, out, "the front matter"):
+    if not fields.check_fields(data, MODULE_FIELDS, MODULE_FIELDS, out, "the front matter"):
         return _ParsedLesson(None, [], out)
-    slug = _text(data, "slug", out, "the front matter")
+    slug = fields.text(data, "slug", out, "the front matter")
     if slug and not SLUG.match(slug):
         out.add(data.line_of("slug"), f"slug '{slug}' must be lowercase letters, digits and hyphens")
     elif slug and slug != name[2]:
         out.add(data.line_of("slug"), f"slug '{slug}' does not match the file name '{path.name}'")
-    minutes = _integer(data, "minutes", out, 1, 600) or 0
+    minutes = fields.integer(data, "minutes", out, 1, 600) or 0
 
     intro_md, raw_pages = _split_pages(body, body_start + 1, out)
     if not MIN_PAGES <= len(raw_pages) <= MAX_PAGES:
@@ -221,8 +178,8 @@ def _parse_lesson(path: Path, root: Path, page_url: PageUrl, raw_texts: dict[str
     module = Module(
         number=int(name[1]),
         slug=slug,
-        title=_text(data, "title", out, "the front matter"),
-        summary=_text(data, "summary", out, "the front matter"),
+        title=fields.text(data, "title", out, "the front matter"),
+        summary=fields.text(data, "summary", out, "the front matter"),
         minutes=minutes,
         objectives=_objectives(data, out),
         sources=_sources(data, out),
@@ -236,96 +193,37 @@ def _parse_lesson(path: Path, root: Path, page_url: PageUrl, raw_texts: dict[str
 # --- quizzes --------------------------------------------------------------------------------------
 
 
-def _options(q: yamlfile.LinedDict, out: Collector) -> tuple[Option, ...]:
-    raw = q.get("options")
-    if not isinstance(raw, list) or len(raw) < 2:
-        out.add(q.line_of("options"), "'options' must be a list of at least 2 options")
-        return ()
-    options = []
-    for item in raw:
-        if not _check_fields(item, {"text"}, {"text", "correct", "feedback"}, out, "an option"):
-            continue
-        correct = item.get("correct", False)
-        if not isinstance(correct, bool):
-            out.add(item.line_of("correct"), "'correct' must be true or false")
-        feedback = item.get("feedback", "")
-        if not isinstance(feedback, str):
-            out.add(item.line_of("feedback"), "'feedback' must be text")
-            feedback = ""
-        options.append(Option(_text(item, "text", out, "an option"), correct is True, feedback.strip()))
-    return tuple(options)
-
-
-def _pairs(q: yamlfile.LinedDict, out: Collector) -> tuple[Pair, ...]:
-    raw = q.get("pairs")
-    if not isinstance(raw, list):
-        out.add(q.line_of("pairs"), "'pairs' must be a list of {left, right}")
-        return ()
-    pairs = []
-    for item in raw:
-        if _check_fields(item, {"left", "right"}, {"left", "right"}, out, "a pair"):
-            pairs.append(Pair(_text(item, "left", out, "a pair"), _text(item, "right", out, "a pair")))
-    if not MIN_PAIRS <= len(pairs) <= MAX_PAIRS:
-        out.add(q.line_of("pairs"), f"a matching question needs {MIN_PAIRS} to {MAX_PAIRS} pairs; found {len(pairs)}")
-    for side in ("left", "right"):
-        values = [getattr(p, side) for p in pairs]
-        if len(set(values)) != len(values):
-            out.add(q.line_of("pairs"), f"the {side} items of a matching question must all differ")
-    return tuple(pairs)
-
-
 def _question(q: Any, out: Collector) -> Question | None:
     if not isinstance(q, yamlfile.LinedDict):
         out.add(1, "each question must be a mapping of fields")
         return None
-    qtype = q.get("type")
-    if qtype not in QUESTION_TYPES:
-        out.add(q.line_of("type"), f"unknown question type '{qtype}' (use one of: {', '.join(QUESTION_TYPES)})")
-        _check_fields(q, QUESTION_COMMON, QUESTION_COMMON | {"options", "answer", "pairs"}, out, "a question")
+    kind = TYPES.get(q.get("type"))
+    if kind is None:
+        out.add(q.line_of("type"), f"unknown question type '{q.get('type')}' (use one of: {', '.join(TYPES)})")
+        any_type = QUESTION_COMMON | QUESTION_OPTIONAL | set().union(*(t.fields for t in TYPES.values()))
+        fields.check_fields(q, QUESTION_COMMON, any_type, out, "a question")
         return None
-    specific = QUESTION_BY_TYPE[qtype]
-    _check_fields(
-        q, QUESTION_COMMON | specific, QUESTION_COMMON | QUESTION_OPTIONAL | specific, out, f"a {qtype} question"
-    )
+    allowed = QUESTION_COMMON | QUESTION_OPTIONAL | kind.fields
+    fields.check_fields(q, QUESTION_COMMON | kind.fields, allowed, out, f"a {kind.name} question")
     theme = q.get("theme")
     if "theme" in q and theme not in THEMES:
         out.add(q.line_of("theme"), f"unknown theme '{theme}' (use one of: {', '.join(THEMES)})")
-    qid = _text(q, "id", out, "a question")
+    qid = fields.text(q, "id", out, "a question")
     if qid and not SLUG.match(qid):
         out.add(q.line_of("id"), f"question id '{qid}' must be lowercase letters, digits and hyphens")
-    options: tuple[Option, ...] = ()
-    pairs: tuple[Pair, ...] = ()
-    answer = None
-    if qtype in ("single", "multiple") and "options" in q:
-        options = _options(q, out)
-        correct = sum(o.correct for o in options)
-        if qtype == "single" and correct != 1:
-            out.add(q.line, f"a single question needs exactly one correct option; found {correct}")
-        if qtype == "multiple" and correct < 2:
-            out.add(q.line, f"a multiple question needs at least two correct options; found {correct}")
-        if qtype == "multiple" and options and correct == len(options):
-            out.add(q.line, "a multiple question needs at least one wrong option")
-    elif qtype == "true_false" and "answer" in q:
-        answer = q["answer"]
-        if not isinstance(answer, bool):
-            out.add(q.line_of("answer"), "'answer' must be true or false")
-    elif qtype == "matching" and "pairs" in q:
-        pairs = _pairs(q, out)
-    lesson = _text(q, "lesson", out, "a question")
+    lesson = fields.text(q, "lesson", out, "a question")
     if lesson and "#" not in lesson:
         out.add(q.line_of("lesson"), f"lesson '{lesson}' must look like 'module-slug#page-anchor'")
     return Question(
         id=qid,
-        type=qtype,
+        type=kind.name,
         theme=theme if isinstance(theme, str) else "",
-        prompt=_text(q, "prompt", out, "a question"),
-        explanation=_text(q, "explanation", out, "a question"),
+        prompt=fields.text(q, "prompt", out, "a question"),
+        explanation=fields.text(q, "explanation", out, "a question"),
         lesson=lesson,
-        options=options,
-        answer=answer if isinstance(answer, bool) else None,
-        pairs=pairs,
-        objective=_integer(q, "objective", out, 1, 4) or 0,
+        objective=fields.integer(q, "objective", out, 1, 4) or 0,
         line=q.line,
+        **kind.validate(q, out),
     )
 
 
@@ -333,7 +231,7 @@ def _review(data: yamlfile.LinedDict, out: Collector) -> ReviewPolicy:
     raw = data.get("review")
     if raw is None:
         return ReviewPolicy()
-    if not _check_fields(raw, set(), set(REVIEW_PARTS), out, "'review'"):
+    if not fields.check_fields(raw, set(), set(REVIEW_PARTS), out, "'review'"):
         return ReviewPolicy()
     values = {}
     for part in REVIEW_PARTS:
@@ -357,7 +255,7 @@ def _parse_quiz(path: Path, root: Path, raw_texts: dict[str, str]) -> tuple[Quiz
     except yamlfile.YamlSyntaxError as exc:
         out.add(exc.line, str(exc))
         return None, out
-    if not _check_fields(data, QUIZ_REQUIRED, QUIZ_REQUIRED | QUIZ_OPTIONAL, out, "the quiz"):
+    if not fields.check_fields(data, QUIZ_REQUIRED, QUIZ_REQUIRED | QUIZ_OPTIONAL, out, "the quiz"):
         return None, out
     grading = data.get("grading", "highest")
     if grading not in GRADING_METHODS:
@@ -367,19 +265,19 @@ def _parse_quiz(path: Path, root: Path, raw_texts: dict[str, str]) -> tuple[Quiz
         out.add(data.line_of("questions"), "'questions' must be a non-empty list")
         raw_questions = []
     questions = tuple(q for q in (_question(item, out) for item in raw_questions) if q is not None)
-    per_attempt = _integer(data, "questions_per_attempt", out, 1, 100) or 0
+    per_attempt = fields.integer(data, "questions_per_attempt", out, 1, 100) or 0
     if per_attempt and len(questions) < per_attempt:
         out.add(
             data.line_of("questions_per_attempt"),
             f"the pool has {len(questions)} questions, fewer than questions_per_attempt ({per_attempt})",
         )
     quiz = Quiz(
-        module=_text(data, "module", out, "the quiz"),
-        title=_text(data, "title", out, "the quiz"),
-        pass_mark=_integer(data, "pass_mark", out, 1, 100) or 0,
+        module=fields.text(data, "module", out, "the quiz"),
+        title=fields.text(data, "title", out, "the quiz"),
+        pass_mark=fields.integer(data, "pass_mark", out, 1, 100) or 0,
         questions_per_attempt=per_attempt,
-        max_attempts=_integer(data, "max_attempts", out, 1, 1000),
-        retake_wait_minutes=_integer(data, "retake_wait_minutes", out, 0, 60 * 24 * 30) or 0,
+        max_attempts=fields.integer(data, "max_attempts", out, 1, 1000),
+        retake_wait_minutes=fields.integer(data, "retake_wait_minutes", out, 0, 60 * 24 * 30) or 0,
         grading=grading if grading in GRADING_METHODS else "highest",
         questions=questions,
         version=hashlib.sha256(text.encode()).hexdigest()[:12],

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-QUESTION_TYPES = ("single", "multiple", "true_false", "matching")
 THEMES = ("mechanism", "risks", "legal", "clinical")
 GRADING_METHODS = ("highest", "latest", "first", "average")
 REVIEW_WHEN = ("after_pass", "after_last_attempt", "always")
@@ -137,3 +136,8 @@ class Catalog:
     @property
     def total_pages(self) -> int:
         return sum(len(m.pages) for m in self.modules)
+
+    @property
+    def pass_marks(self) -> tuple[int, ...]:
+        """The distinct pass marks of the quizzes, lowest first: pages state the rule from these."""
+        return tuple(sorted({m.quiz.pass_mark for m in self.modules if m.quiz}))

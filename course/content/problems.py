@@ -19,9 +19,9 @@ class Problem:
 class ContentError(Exception):
     """Raised when the content cannot be served; carries every error, not just the first."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], headline: str = "The course content has errors"):
         self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join([f"{headline}:", *(str(p) for p in self.problems)]))
 
 
 class Collector:

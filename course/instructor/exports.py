@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 
 from ..accounts.models import Cohort, CohortMember, User
-from ..catalog import get_catalog
 from ..content.model import Catalog
 from ..extensions import db
 from ..learning.models import ModuleSummary
 from ..quizzes.grading import describe_answer
 from ..quizzes.models import AttemptItem, QuizAttempt
+from ..quizzes.types import TYPES
 from . import access
 
 BATCH = 2000
@@ -44,11 +44,14 @@ VERBS = ("attempted", "answered", "passed", "failed", "completed")
 # A fixed namespace: the same statement content gets the same id in every export, on every server, so
 # a learning record store can take a re-export without duplicating anything.
 STATEMENT_NAMESPACE = uuid.UUID("7b0f3c1e-52a4-4c1d-9a59-3f0b6a1c2d84")
-INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "true_false": "true-false", "matching": "matching"}
 ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 COURSE = "http://adlnet.gov/expapi/activities/course"
-COURSE_NAME = "Ketamine staff course"
+
+
+def _interaction_type(snapshot: dict) -> str:
+    kind = TYPES.get(snapshot.get("type", ""))
+    return kind.xapi if kind else "other"
 
 
 def utc(moment: datetime | None) -> str:
@@ -156,9 +159,10 @@ def _completed_trainees(viewer: User, catalog: Catalog) -> set[int]:
 class _Statements:
     """Builds the statements of one export; knows the base URL and the catalog's titles."""
 
-    def __init__(self, base_url: str, catalog: Catalog):
+    def __init__(self, base_url: str, catalog: Catalog, course_name: str):
         self.base_url = base_url
         self.catalog = catalog
+        self.course_name = course_name
 
     def line(self, verb: str, actor: dict, activity: dict, timestamp: datetime | None, **extra) -> str:
         statement = {
@@ -192,7 +196,7 @@ class _Statements:
             "definition": {
                 "name": {"en-US": row.snapshot.get("prompt", row.question_id)},
                 "type": INTERACTION,
-                "interactionType": INTERACTION_TYPES.get(row.snapshot.get("type"), "other"),
+                "interactionType": _interaction_type(row.snapshot),
             },
         }
 
@@ -200,7 +204,7 @@ class _Statements:
         return {
             "objectType": "Activity",
             "id": f"{self.base_url}/",
-            "definition": {"name": {"en-US": COURSE_NAME}, "type": COURSE},
+            "definition": {"name": {"en-US": self.course_name}, "type": COURSE},
         }
 
     def context(self, row, parent: dict | None = None) -> dict:
@@ -258,7 +262,7 @@ class _Statements:
         )
 
 
-def xapi_lines(viewer: User, base_url: str) -> Iterator[str]:
+def xapi_lines(viewer: User, catalog: Catalog, base_url: str, course_name: str) -> Iterator[str]:
     """xAPI statements as JSON lines: per submitted attempt "attempted", one "answered" per served item,
     then "passed" or "failed"; and "completed" once for each trainee who has passed every module.
 
@@ -266,8 +270,7 @@ def xapi_lines(viewer: User, base_url: str) -> Iterator[str]:
     attempt: with attempts after a pass marked as practice, that is the attempt that passed the last
     module, and it stays the same when the trainee later practises, so re-exports keep the same id.
     """
-    catalog = get_catalog()
-    build = _Statements(base_url, catalog)
+    build = _Statements(base_url, catalog, course_name)
     completed = _completed_trainees(viewer, catalog)
     previous = None  # the last row of the attempt being written
     finished_at: datetime | None = None  # latest counted submission of the current trainee

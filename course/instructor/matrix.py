@@ -16,6 +16,7 @@ from ..accounts.models import Cohort, CohortMember, User
 from ..content.model import Catalog
 from ..extensions import db
 from ..learning.models import ModuleSummary
+from ..learning.status import ModuleStatus, module_status
 from .access import visible_trainee_ids
 
 PAGE_SIZE = 50
@@ -36,7 +37,7 @@ class MatrixQuery:
 
 @dataclass(frozen=True)
 class Cell:
-    status: str
+    status: ModuleStatus
     score: float | None
 
 
@@ -65,14 +66,10 @@ class MatrixPage:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def cell_status(summary: ModuleSummary | None) -> str:
+def cell_status(summary: ModuleSummary | None) -> ModuleStatus:
     if summary is None:
-        return "not started"
-    if summary.passed:
-        return "passed"
-    if summary.lessons_done:
-        return "lessons done"
-    return "in progress" if summary.pages_done or summary.attempts else "not started"
+        return ModuleStatus.NOT_STARTED
+    return module_status(summary.passed, summary.lessons_done, bool(summary.pages_done or summary.attempts))
 
 
 def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) -> Select:

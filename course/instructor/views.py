@@ -10,13 +10,23 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts import cohorts
 from ..accounts.auth import require_role
-from ..accounts.services import AccountError
 from ..catalog import get_catalog
 from ..clock import utcnow
 from ..errors import CourseError
@@ -178,8 +188,8 @@ def assign_instructor(cohort_id: int):
         return _cohorts_page(assign=form, status=400)
     try:
         user = cohorts.assign_instructor(cohort_id, form.email.data)
-    except AccountError as error:
-        form.email.errors.append(str(error))
+    except CourseError as error:
+        form.email.errors.append(error.message)
         return _cohorts_page(assign=form, status=400)
     flash(f"{user.display_name} now follows this cohort.", "success")
     return redirect(url_for(".cohort_list"), 303)
@@ -206,7 +216,12 @@ def answers_csv():
 
 @bp.get("/exports/xapi.jsonl")
 def xapi_jsonl():
-    lines = exports.xapi_lines(current_user._get_current_object(), request.host_url.rstrip("/"))
+    lines = exports.xapi_lines(
+        current_user._get_current_object(),
+        get_catalog(),
+        request.host_url.rstrip("/"),
+        current_app.config["COURSE_NAME"],
+    )
     return Response(
         stream_with_context(lines),
         mimetype="application/x-ndjson",

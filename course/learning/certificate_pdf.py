@@ -9,10 +9,9 @@ from fpdf import FPDF
 from .models import Certificate
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
-COURSE_TITLE = "Ketamine: uses, mechanism, risks and legal status"
 
 
-def render(certificate: Certificate, verify_url: str) -> bytes:
+def render(certificate: Certificate, verify_url: str, course_title: str) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_title(f"Certificate {certificate.code}")
     pdf.add_font("DejaVu", fname=str(FONT_DIR / "DejaVuSans.ttf"))
@@ -29,7 +28,7 @@ def render(certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_font("DejaVu", "B", 22)
     pdf.cell(0, 13, certificate.holder_name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 13)
-    pdf.cell(0, 9, f"completed the course “{COURSE_TITLE}”", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, f"completed the course “{course_title}”", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 9, f"on {certificate.issued_at:%d %B %Y}.", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("DejaVu", "", 9.5)

@@ -9,6 +9,7 @@ from sqlalchemy import select, union
 from ..catalog import get_catalog
 from ..clock import utcnow
 from ..extensions import db
+from ..quizzes import summary as quiz_summary
 from ..quizzes.models import QuizAttempt
 from . import summary
 from .models import LessonProgress
@@ -32,7 +33,7 @@ def rebuild() -> None:
         if module is None:
             continue
         summary.record_pages(user_id, module, now)
-        summary.record_attempts(user_id, module, now)
+        quiz_summary.record_attempts(user_id, module, now)
         count += 1
     db.session.commit()
     click.echo(f"Rebuilt {count} module summaries.")

@@ -17,8 +17,7 @@ from ..quizzes.rules import Allowance, QuizStatus, quiz_status
 from ..quizzes.services import allowances_of, attempts_of
 from . import summary
 from .models import Certificate, LessonProgress
-
-NOT_STARTED, IN_PROGRESS, LESSONS_DONE, PASSED = "not started", "in progress", "lessons done", "passed"
+from .status import ModuleStatus, NextStep, module_status, next_step
 
 
 def _progress_rows(user_id: int, module_slug: str | None = None) -> list[LessonProgress]:
@@ -78,13 +77,17 @@ def complete_page(user_id: int, module: Module, anchor: str, now: datetime | Non
 class ModuleProgress:
     module: Module
     pages_done: int
-    status: str
+    status: ModuleStatus
     quiz: QuizStatus
     next_page: str | None  # anchor of the first page not yet completed
 
     @property
     def lessons_done(self) -> bool:
         return self.pages_done == len(self.module.pages)
+
+    @property
+    def next_step(self) -> NextStep:
+        return next_step(self.status, self.quiz)
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class CourseProgress:
 
     @property
     def modules_passed(self) -> int:
-        return sum(m.status == PASSED for m in self.modules)
+        return sum(m.status is ModuleStatus.PASSED for m in self.modules)
 
     @property
     def complete(self) -> bool:
@@ -122,16 +125,8 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
         status = quiz_status(
             module.quiz, mine, now, lessons_done(module, done), allowances.get(module.slug, Allowance())
         )
-        started = any(r.module_slug == module.slug for r in rows) or mine
-        state = (
-            PASSED
-            if status.passed
-            else LESSONS_DONE
-            if lessons_done(module, done)
-            else IN_PROGRESS
-            if started
-            else NOT_STARTED
-        )
+        started = any(r.module_slug == module.slug for r in rows) or bool(mine)
+        state = module_status(status.passed, lessons_done(module, done), started)
         next_page = next((p.anchor for p in module.pages if p.anchor not in done), None)
         modules.append(ModuleProgress(module, len(done & {p.anchor for p in module.pages}), state, status, next_page))
     latest = max(rows, key=lambda r: r.last_viewed_at, default=None)

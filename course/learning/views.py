@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..catalog import get_catalog
@@ -79,7 +79,7 @@ def certificate_download():
         return refuse(error)
     verify_url = url_for(".verify", code=cert.code, _external=True)
     return Response(
-        certificate_pdf.render(cert, verify_url),
+        certificate_pdf.render(cert, verify_url, current_app.config["COURSE_TITLE"]),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="certificate-{cert.code}.pdf"'},
     )

@@ -14,8 +14,9 @@ from ..clock import utcnow
 from ..content.model import Module
 from ..errors import CourseError
 from ..extensions import db
-from ..learning import summary
+from . import summary
 from .models import AuditEvent, QuizAllowance, QuizAttempt
+from .rules import AttemptStatus
 
 ACTIONS = {
     "extra-attempt": "Granted one extra attempt",
@@ -53,7 +54,7 @@ def apply(
             select(func.max(QuizAttempt.number)).where(
                 QuizAttempt.user_id == trainee_id,
                 QuizAttempt.module_slug == module.slug,
-                QuizAttempt.status == "submitted",
+                QuizAttempt.status == AttemptStatus.SUBMITTED,
             )
         )
         or 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import grading
+from . import grading, types
 
 
 def review_rows(attempt) -> list[dict]:
@@ -17,17 +17,9 @@ def review_rows(attempt) -> list[dict]:
                 "given": grading.answer_parts(snapshot, item.response),
                 "right": grading.answer_parts(snapshot, grading.right_answer(snapshot)),
                 "score": item.score or 0.0,
-                "feedback": [
-                    o["feedback"]
-                    for o in snapshot.get("options", ())
-                    if o.get("feedback") and item.response and o["key"] in _chosen(item.response)
-                ],
+                "feedback": types.of(snapshot).feedback(snapshot, item.response),
                 "lesson_module": snapshot["lesson"].partition("#")[0],
                 "lesson_anchor": snapshot["lesson"].partition("#")[2],
             }
         )
     return rows
-
-
-def _chosen(response: dict) -> list[str]:
-    return response.get("choices") or [response.get("choice")]

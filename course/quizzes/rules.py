@@ -7,10 +7,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
 from ..content.model import Quiz
 from .grading import module_score
+
+
+class AttemptStatus(StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
+
+
+class Blocked(StrEnum):
+    """Why a new attempt may not start now: a code for the program, `message` for the trainee."""
+
+    LESSONS = "lessons"
+    NO_ATTEMPTS_LEFT = "no-attempts-left"
+    WAIT = "wait"
 
 
 class AttemptLike(Protocol):
@@ -40,12 +54,40 @@ class QuizStatus:
     attempts_used: int = 0
     attempts_allowed: int | None = None
     next_open_at: datetime | None = None
-    blocked_reason: str | None = None
+    blocked: Blocked | None = None
     history: tuple = field(default=())
 
     @property
     def can_start(self) -> bool:
-        return self.blocked_reason is None
+        return self.blocked is None
+
+    @property
+    def blocked_reason(self) -> str | None:
+        if self.blocked is Blocked.LESSONS:
+            return "Finish every lesson page of this module first."
+        if self.blocked is Blocked.NO_ATTEMPTS_LEFT:
+            return f"You have used all {self.attempts_allowed} attempts. Ask your instructor for another."
+        if self.blocked is Blocked.WAIT:
+            return f"Your next attempt opens at {self.next_open_at:%H:%M} UTC."
+        return None
+
+    @property
+    def start_label(self) -> str:
+        """What the button that starts or resumes an attempt says."""
+        if self.open_attempt is not None:
+            return "Resume your attempt"
+        if self.passed:
+            return "Take a practice attempt"
+        return "Retake the quiz" if self.attempts_used else "Start the quiz"
+
+
+def counted(attempts: Sequence[AttemptLike], allowance: Allowance) -> list[AttemptLike]:
+    """The attempts that count for the module score: submitted, not practice, not before a reset."""
+    return [
+        a
+        for a in sorted(attempts, key=lambda a: a.number)
+        if a.status == AttemptStatus.SUBMITTED and not a.practice and a.number > allowance.reset_after
+    ]
 
 
 def quiz_status(
@@ -56,32 +98,31 @@ def quiz_status(
     allowance: Allowance = Allowance(),
 ) -> QuizStatus:
     attempts = sorted(attempts, key=lambda a: a.number)
-    submitted = [a for a in attempts if a.status == "submitted"]
-    counted = [a for a in submitted if not a.practice and a.number > allowance.reset_after]
-    open_attempt = next((a for a in attempts if a.status == "open"), None)
-    score = module_score([a.percent or 0.0 for a in counted], quiz.grading)
+    submitted = [a for a in attempts if a.status == AttemptStatus.SUBMITTED]
+    kept = counted(attempts, allowance)
+    open_attempt = next((a for a in attempts if a.status == AttemptStatus.OPEN), None)
+    score = module_score([a.percent or 0.0 for a in kept], quiz.grading)
     passed = score is not None and score >= quiz.pass_mark
     allowed = None if quiz.max_attempts is None else quiz.max_attempts + allowance.extra_attempts
     blocked, next_open = None, None
     if not lessons_done:
-        blocked = "Finish every lesson page of this module first."
+        blocked = Blocked.LESSONS
     elif passed or open_attempt is not None:
         pass  # practice after a pass is always allowed; an open attempt is resumed
-    elif allowed is not None and len(counted) >= allowed:
-        blocked = f"You have used all {allowed} attempts. Ask your instructor for another."
-    elif counted and not counted[-1].passed and counted[-1].number > allowance.wait_waived_after:
-        opens = counted[-1].submitted_at + timedelta(minutes=quiz.retake_wait_minutes)
+    elif allowed is not None and len(kept) >= allowed:
+        blocked = Blocked.NO_ATTEMPTS_LEFT
+    elif kept and not kept[-1].passed and kept[-1].number > allowance.wait_waived_after:
+        opens = kept[-1].submitted_at + timedelta(minutes=quiz.retake_wait_minutes)
         if opens > now:
-            next_open = opens
-            blocked = f"Your next attempt opens at {opens:%H:%M} UTC."
+            next_open, blocked = opens, Blocked.WAIT
     return QuizStatus(
-        counted=tuple(counted),
+        counted=tuple(kept),
         open_attempt=open_attempt,
         score=score,
         passed=passed,
-        attempts_used=len(counted),
+        attempts_used=len(kept),
         attempts_allowed=allowed,
         next_open_at=next_open,
-        blocked_reason=blocked,
+        blocked=blocked,
         history=tuple(submitted),
     )

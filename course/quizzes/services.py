@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -12,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
-from ..content.model import Catalog, Module
+from ..content.model import Catalog, Module, Page
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
-from ..learning import summary
-from . import grading, selection, serving
+from ..learning.models import LessonProgress
+from . import grading, selection, serving, summary
 from .models import AttemptItem, QuizAllowance, QuizAttempt
-from .rules import Allowance, QuizStatus, quiz_status
+from .rules import Allowance, AttemptStatus, Blocked, QuizStatus, quiz_status
 
 
 class QuizLocked(CourseError):
@@ -53,7 +54,38 @@ def allowance_for(user_id: int, module_slug: str) -> Allowance:
     return Allowance(row.extra_attempts, row.wait_waived_after, row.reset_after) if row else Allowance()
 
 
-def status_for(user_id: int, module: Module, lessons_done: bool, now: datetime | None = None) -> QuizStatus:
+def unfinished_pages(user_id: int, module: Module) -> list[Page]:
+    """The module's lesson pages this trainee has not completed: the quiz opens when there are none."""
+    done = set(
+        db.session.scalars(
+            select(LessonProgress.page_anchor).where(
+                LessonProgress.user_id == user_id,
+                LessonProgress.module_slug == module.slug,
+                LessonProgress.completed_at.is_not(None),
+            )
+        )
+    )
+    return [page for page in module.pages if page.anchor not in done]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the quiz page shows: where the trainee stands, and the pages still to read."""
+
+    status: QuizStatus
+    unfinished_pages: list[Page]
+
+
+def overview(user_id: int, module: Module, now: datetime | None = None) -> Overview:
+    unfinished = unfinished_pages(user_id, module)
+    return Overview(_status(user_id, module, not unfinished, now), unfinished)
+
+
+def status_for(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:
+    return _status(user_id, module, not unfinished_pages(user_id, module), now)
+
+
+def _status(user_id: int, module: Module, lessons_done: bool, now: datetime | None) -> QuizStatus:
     return quiz_status(
         module.quiz,
         attempts_of(user_id, module.slug),
@@ -68,7 +100,9 @@ def _history(user_id: int, module_slug: str) -> tuple[Counter[str], set[str]]:
         select(AttemptItem.question_id, AttemptItem.score, QuizAttempt.number)
         .join(QuizAttempt)
         .where(
-            QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug, QuizAttempt.status == "submitted"
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_slug == module_slug,
+            QuizAttempt.status == AttemptStatus.SUBMITTED,
         )
     ).all()
     seen = Counter(row.question_id for row in rows)
@@ -77,15 +111,15 @@ def _history(user_id: int, module_slug: str) -> tuple[Counter[str], set[str]]:
     return seen, missed
 
 
-def start_attempt(user_id: int, module: Module, lessons_done: bool, now: datetime | None = None) -> QuizAttempt:
+def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> QuizAttempt:
     """Return the open attempt, or start a new one if the rules allow it. Safe against double clicks."""
     now = now or utcnow()
     quiz = module.quiz
-    status = status_for(user_id, module, lessons_done, now)
+    status = status_for(user_id, module, now)
     if status.open_attempt is not None:
         return status.open_attempt
     if not status.can_start:
-        error = RetakeNotYetAllowed if status.next_open_at else QuizLocked
+        error = RetakeNotYetAllowed if status.blocked is Blocked.WAIT else QuizLocked
         raise error(status.blocked_reason)
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling needs no secrecy; the seed is unguessable
     seen, missed = _history(user_id, module.slug)
@@ -98,7 +132,7 @@ def start_attempt(user_id: int, module: Module, lessons_done: bool, now: datetim
         number=number,
         quiz_version=quiz.version,
         pass_mark=quiz.pass_mark,
-        status="open",
+        status=AttemptStatus.OPEN,
         open_module=module.slug,
         practice=status.passed,
         started_at=now,
@@ -162,8 +196,8 @@ def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None
     now = now or utcnow()
     claimed = db.session.execute(
         update(QuizAttempt)
-        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id, QuizAttempt.status == "open")
-        .values(status="submitted", open_module=None, submitted_at=now)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id, QuizAttempt.status == AttemptStatus.OPEN)
+        .values(status=AttemptStatus.SUBMITTED, open_module=None, submitted_at=now)
     ).rowcount
     if not claimed:
         db.session.rollback()

@@ -7,9 +7,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..catalog import get_catalog
-from ..learning import services as learning
 from ..views_support import module_or_404, refuse
-from . import services, serving
+from . import services, serving, types
 from .review import review_rows
 from .services import AttemptAlreadySubmitted, CourseError
 
@@ -20,18 +19,18 @@ bp = Blueprint("quizzes", __name__)
 @login_required
 def quiz(slug: str):
     module = module_or_404(slug)
-    done = learning.completed_pages(current_user.id, slug)
-    status = services.status_for(current_user.id, module, learning.lessons_done(module, done))
-    return render_template("quizzes/quiz.html", module=module, status=status, done=done)
+    overview = services.overview(current_user.id, module)
+    return render_template(
+        "quizzes/quiz.html", module=module, status=overview.status, unfinished=overview.unfinished_pages
+    )
 
 
 @bp.post("/modules/<slug>/quiz/start")
 @login_required
 def start(slug: str):
     module = module_or_404(slug)
-    done = learning.lessons_done(module, learning.completed_pages(current_user.id, slug))
     try:
-        attempt = services.start_attempt(current_user.id, module, done)
+        attempt = services.start_attempt(current_user.id, module)
     except CourseError as error:
         return refuse(error)
     return redirect(url_for(".result", attempt_id=attempt.id), 303)  # an open attempt resumes from there
@@ -68,6 +67,7 @@ def question(attempt_id: int, position: int):
         module=module_or_404(attempt.module_slug),
         item=item,
         question=serving.public_view(item.snapshot),
+        kind=types.of(item.snapshot),
     )
 
 
@@ -126,8 +126,7 @@ def result(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for(".question", attempt_id=attempt_id, position=_first_unanswered(attempt)), 303)
     module = module_or_404(attempt.module_slug)
-    done = learning.lessons_done(module, learning.completed_pages(current_user.id, module.slug))
-    status = services.status_for(current_user.id, module, done)
+    status = services.status_for(current_user.id, module)
     return render_template(
         "quizzes/result.html", attempt=attempt, module=module, status=status, review=review_rows(attempt)
     )

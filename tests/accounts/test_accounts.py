@@ -169,10 +169,15 @@ def test_change_password_needs_the_current_one_and_ends_other_sessions(app, make
     assert login(here, user.email, new).status_code == 302
 
 
-def test_passwords_are_stored_with_a_slow_kdf(app, make_user):
-    user = make_user()
+def test_passwords_are_stored_with_a_slow_kdf(app_factory, tmp_path):
+    """The production hash: the test settings use a cheap one, so this test opts back in."""
+    app = app_factory(PASSWORD_HASH_METHOD="scrypt")
+    client = app.test_client()
+    assert register(client, "slow@example.com").status_code == 302
+    assert login(app.test_client(), "slow@example.com").status_code == 302
     with app.app_context():
-        stored = db.session.get(User, user.id).password_hash
+        user = db.session.scalar(select(User).where(User.email == "slow@example.com"))
+        stored = user.password_hash
     assert stored.startswith("scrypt:") and PASSWORD not in stored
 
 

@@ -1,0 +1,59 @@
+"""The quiz half of `ModuleSummary` upkeep: attempts, score and pass, and the last activity.
+
+Called inside the use case that changed the data, before its commit, so the summary and the change land
+together or not at all. The lesson half is `learning.summary`, which builds on this module.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..content.model import Module
+from ..database import upsert
+from ..extensions import db
+from ..learning.models import ModuleSummary
+from .grading import module_score
+from .models import QuizAllowance, QuizAttempt
+from .rules import Allowance, AttemptStatus, counted
+
+
+def touch(user_id: int, module_slug: str, now: datetime) -> None:
+    upsert(ModuleSummary, {"user_id": user_id, "module_slug": module_slug}, {"last_activity_at": now})
+
+
+def record_attempts(user_id: int, module: Module, now: datetime) -> None:
+    """Recount the counted attempts (the rule is `rules.counted`), in one statement."""
+    reset_after = (
+        select(QuizAllowance.reset_after)
+        .where(QuizAllowance.user_id == user_id, QuizAllowance.module_slug == module.slug)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            QuizAttempt.number,
+            QuizAttempt.status,
+            QuizAttempt.practice,
+            QuizAttempt.percent,
+            QuizAttempt.passed,
+            func.coalesce(reset_after, 0).label("reset_after"),
+        ).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_slug == module.slug,
+            QuizAttempt.status == AttemptStatus.SUBMITTED,
+        )
+    ).all()
+    kept = counted(rows, Allowance(reset_after=rows[0].reset_after if rows else 0))
+    score = module_score([r.percent or 0.0 for r in kept], module.quiz.grading)
+    upsert(
+        ModuleSummary,
+        {"user_id": user_id, "module_slug": module.slug},
+        {
+            "attempts": len(kept),
+            "failed_attempts": sum(1 for r in kept if not r.passed),
+            "score": score,
+            "passed": score is not None and score >= module.quiz.pass_mark,
+            "last_activity_at": now,
+        },
+    )
