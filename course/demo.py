@@ -63,6 +63,7 @@ class Variant:
 class QuestionPlan:
     id: str
     theme: str
+    objective: int
     difficulty: float
     variants: tuple[Variant, ...]
 
@@ -103,18 +104,25 @@ def plan_catalog(catalog: Catalog, rng: random.Random) -> list[ModulePlan]:
                 wrongs = tuple(w for w in kind.wrong_answers(question, snapshot) if kind.score(snapshot, w) < 1)
                 variants.append(Variant(snapshot, right, wrongs))
             difficulty = rng.gauss(0, 0.7) + (HARD_EXTRA if rng.random() < HARD_SHARE else 0)
-            questions[question.id] = QuestionPlan(question.id, question.theme, difficulty, tuple(variants))
+            questions[question.id] = QuestionPlan(
+                question.id, question.theme, question.objective, difficulty, tuple(variants)
+            )
         plans.append(ModulePlan(module, tuple(p.anchor for p in module.pages), questions))
     return plans
 
 
 @dataclass
 class History:
-    """What `selection.draw` needs to know of a trainee's earlier attempts at one quiz."""
+    """What `selection.draw` needs to know of a trainee's earlier attempts at one quiz (demo trainees
+    never open a review that reveals answers, so nothing is revealed)."""
 
     seen: Counter[str] = field(default_factory=Counter)
-    missed: set[str] = field(default_factory=set)
+    last_seen: dict[str, int] = field(default_factory=dict)
+    missed: frozenset[int] = frozenset()
     attempts: int = 0
+
+    def for_draw(self) -> selection.History:
+        return selection.History(self.seen, self.last_seen, frozenset(), self.missed)
 
 
 class Trainee:
@@ -159,7 +167,8 @@ class Trainee:
     ) -> dict:
         """One attempt; `answered` cuts it short and leaves it open, as a trainee who closed the tab would."""
         quiz, rng = plan.module.quiz, self.rng
-        drawn = selection.draw(list(plan.questions), quiz.questions_per_attempt, rng, history.seen, history.missed)
+        pool = [selection.Candidate(q.id, q.objective) for q in plan.questions.values()]
+        drawn = [d.id for d in selection.draw(pool, quiz.questions_per_attempt, rng, history.for_draw())]
         started = self.event(20, 120)
         snapshots, responses, items = [], [], []
         for position, qid in enumerate(drawn, start=1):
@@ -207,7 +216,10 @@ class Trainee:
             attempt.update(status="submitted", open_module=None, submitted_at=self.event(10, 60))
             attempt.update(score=result.score, percent=result.percent, passed=result.passed)
             history.seen.update(drawn)
-            history.missed = {item["question_id"] for item in items if item["score"] < 1}
+            history.last_seen.update(dict.fromkeys(drawn, number))
+            history.missed = selection.missed_objectives(
+                (plan.questions[item["question_id"]].objective, item["score"]) for item in items
+            )
             history.attempts += 1
         self.batch.attempts.append(attempt)
         self.batch.items.extend(items)

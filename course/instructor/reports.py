@@ -11,8 +11,17 @@ from ..accounts.models import User
 from ..content.model import THEMES, Module
 from ..extensions import db
 from ..quizzes.models import AttemptItem, QuizAttempt
+from ..quizzes.rules import AttemptStatus
 from . import statistics
 from .access import visible_trainee_ids
+
+
+@dataclass(frozen=True)
+class ObjectiveRow:
+    number: int
+    text: str
+    questions: int  # in the pool
+    pool_exhausted: int  # draws that had to repeat a question whose answer the trainee had been shown
 
 
 @dataclass(frozen=True)
@@ -21,30 +30,46 @@ class QuizReport:
     first: statistics.QuizStats  # first attempts only: how questions behave on a first encounter
     all: statistics.QuizStats  # every attempt, retakes and practice included
     prompts: dict[str, str]
+    objectives: list[ObjectiveRow]
 
 
 def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> QuizReport:
     rows = db.session.execute(
-        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.score, QuizAttempt.number)
+        select(
+            AttemptItem.attempt_id,
+            AttemptItem.question_id,
+            AttemptItem.score,
+            AttemptItem.pool_exhausted,
+            QuizAttempt.number,
+        )
         .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
         .where(
             QuizAttempt.module_slug == module.slug,
-            QuizAttempt.status == "submitted",
+            QuizAttempt.status == AttemptStatus.SUBMITTED,
             QuizAttempt.user_id.in_(visible_trainee_ids(viewer, cohort_id)),
         )
     )
     attempts: dict[int, dict[str, float]] = {}
     firsts: set[int] = set()
-    for attempt_id, question_id, score, number in rows:
+    objective_of = {q.id: q.objective for q in module.quiz.questions}
+    exhausted: dict[int, int] = {}
+    for attempt_id, question_id, score, pool_exhausted, number in rows:
         attempts.setdefault(attempt_id, {})[question_id] = score or 0.0
         if number == 1:
             firsts.add(attempt_id)
+        if pool_exhausted and question_id in objective_of:
+            exhausted[objective_of[question_id]] = exhausted.get(objective_of[question_id], 0) + 1
     prompts = {q.id: q.prompt for q in module.quiz.questions}
+    objectives = [
+        ObjectiveRow(n, text, sum(o == n for o in objective_of.values()), exhausted.get(n, 0))
+        for n, text in enumerate(module.objectives, start=1)
+    ]
     return QuizReport(
         module,
         statistics.analyse([marks for attempt_id, marks in attempts.items() if attempt_id in firsts]),
         statistics.analyse(list(attempts.values())),
         prompts,
+        objectives,
     )
 
 
@@ -53,7 +78,7 @@ def theme_mastery(user_ids_query) -> dict[str, float | None]:
     rows = db.session.execute(
         select(AttemptItem.theme, func.sum(AttemptItem.score), func.count())
         .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
-        .where(QuizAttempt.status == "submitted", QuizAttempt.user_id.in_(user_ids_query))
+        .where(QuizAttempt.status == AttemptStatus.SUBMITTED, QuizAttempt.user_id.in_(user_ids_query))
         .group_by(AttemptItem.theme)
     )
     found = {theme: (100 * (earned or 0) / count if count else None) for theme, earned, count in rows}

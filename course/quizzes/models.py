@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,6 +41,9 @@ class QuizAttempt(db.Model):
     max_score: Mapped[float]
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
+    # When the trainee was first shown this attempt's right answers (the review policy allowed it then);
+    # retakes avoid its questions while the pool has others.
+    revealed_at: Mapped[datetime | None]
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", lazy="raise", cascade="all, delete-orphan"
@@ -70,6 +73,8 @@ class AttemptItem(db.Model):
     response: Mapped[dict | None] = mapped_column(db.JSON)
     answered_at: Mapped[datetime | None]
     score: Mapped[float | None]
+    # Drawn although its answer had been revealed: every question on its objective had been.
+    pool_exhausted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="items", lazy="raise")
 

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from . import grading, types
+from .rules import FULL_REVIEW, Reveal
 
 
-def review_rows(attempt) -> list[dict]:
-    """Per question: what the trainee answered, the right answer, the mark, the explanation, the lesson."""
+def review_rows(attempt, shown: Reveal = FULL_REVIEW) -> list[dict]:
+    """Per question: what the trainee answered, the mark and the lesson; the right answer, the explanation
+    and the option feedback only as far as `shown` allows (None where withheld)."""
     rows = []
     for item in attempt.items:
         snapshot = item.snapshot
         rows.append(
             {
                 "item": item,
-                "snapshot": snapshot,
+                "question_id": snapshot["id"],
+                "theme": snapshot["theme"],
+                "prompt": snapshot["prompt"],
                 "given": grading.answer_parts(snapshot, item.response),
-                "right": grading.answer_parts(snapshot, grading.right_answer(snapshot)),
+                "right": grading.answer_parts(snapshot, grading.right_answer(snapshot)) if shown.right_answer else None,
+                "explanation": snapshot["explanation"] if shown.explanation else None,
                 "score": item.score or 0.0,
-                "feedback": types.of(snapshot).feedback(snapshot, item.response),
+                "feedback": types.of(snapshot).feedback(snapshot, item.response) if shown.explanation else [],
+                "lesson": snapshot["lesson"],
                 "lesson_module": snapshot["lesson"].partition("#")[0],
                 "lesson_anchor": snapshot["lesson"].partition("#")[2],
             }

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from ..content.model import Quiz
+from ..content.model import Quiz, ReviewPolicy
 from .grading import module_score
 
 
@@ -126,3 +126,31 @@ def quiz_status(
         blocked=blocked,
         history=tuple(submitted),
     )
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """What a review of a submitted attempt may show besides the score, the trainee's own answers, which
+    were right, and the lesson sections to reread."""
+
+    right_answer: bool
+    explanation: bool  # also the authors' feedback on the options chosen
+
+
+FULL_REVIEW = Reveal(right_answer=True, explanation=True)
+
+
+def reveal(policy: ReviewPolicy, status: QuizStatus) -> Reveal:
+    """Apply a quiz's review policy to where the trainee stands now (so a policy change applies to old
+    attempts too). `after_pass`: once the module is passed or no attempt is left; `after_last_attempt`:
+    once no attempt is left (with unlimited attempts, never); `always`: at once."""
+    no_attempt_left = status.attempts_allowed is not None and status.attempts_used >= status.attempts_allowed
+
+    def shown(when: str) -> bool:
+        if when == "always":
+            return True
+        if when == "after_last_attempt":
+            return no_attempt_left
+        return status.passed or no_attempt_left
+
+    return Reveal(right_answer=shown(policy.right_answer), explanation=shown(policy.explanation))

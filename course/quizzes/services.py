@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
-from ..content.model import Catalog, Module, Page
+from ..content.model import Catalog, Module, Page, Quiz
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
 from ..learning.models import LessonProgress
 from . import grading, selection, serving, summary
 from .models import AttemptItem, QuizAllowance, QuizAttempt
-from .rules import Allowance, AttemptStatus, Blocked, QuizStatus, quiz_status
+from .rules import Allowance, AttemptStatus, Blocked, QuizStatus, Reveal, quiz_status, reveal
 
 
 class QuizLocked(CourseError):
@@ -95,20 +95,30 @@ def _status(user_id: int, module: Module, lessons_done: bool, now: datetime | No
     )
 
 
-def _history(user_id: int, module_slug: str) -> tuple[Counter[str], set[str]]:
+def _history(user_id: int, quiz: Quiz) -> selection.History:
+    """What the draw needs from the trainee's submitted attempts at this quiz, in one query."""
     rows = db.session.execute(
-        select(AttemptItem.question_id, AttemptItem.score, QuizAttempt.number)
+        select(AttemptItem.question_id, AttemptItem.score, QuizAttempt.number, QuizAttempt.revealed_at)
         .join(QuizAttempt)
         .where(
             QuizAttempt.user_id == user_id,
-            QuizAttempt.module_slug == module_slug,
+            QuizAttempt.module_slug == quiz.module,
             QuizAttempt.status == AttemptStatus.SUBMITTED,
         )
+        .order_by(QuizAttempt.number)
     ).all()
-    seen = Counter(row.question_id for row in rows)
+    objective_of = {q.id: q.objective for q in quiz.questions}
     last = max((row.number for row in rows), default=None)
-    missed = {row.question_id for row in rows if row.number == last and (row.score or 0) < 1}
-    return seen, missed
+    return selection.History(
+        seen=Counter(row.question_id for row in rows),
+        last_seen={row.question_id: row.number for row in rows},  # ordered by number: the latest wins
+        revealed=frozenset(row.question_id for row in rows if row.revealed_at is not None),
+        missed_objectives=selection.missed_objectives(
+            (objective_of[row.question_id], row.score or 0.0)
+            for row in rows
+            if row.number == last and row.question_id in objective_of
+        ),
+    )
 
 
 def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> QuizAttempt:
@@ -122,9 +132,9 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
         error = RetakeNotYetAllowed if status.blocked is Blocked.WAIT else QuizLocked
         raise error(status.blocked_reason)
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling needs no secrecy; the seed is unguessable
-    seen, missed = _history(user_id, module.slug)
     by_id = {q.id: q for q in quiz.questions}
-    drawn = selection.draw(list(by_id), quiz.questions_per_attempt, rng, seen, missed)
+    pool = [selection.Candidate(q.id, q.objective) for q in quiz.questions]
+    drawn = selection.draw(pool, quiz.questions_per_attempt, rng, _history(user_id, quiz))
     number = max((a.number for a in attempts_of(user_id, module.slug)), default=0) + 1
     attempt = QuizAttempt(
         user_id=user_id,
@@ -139,8 +149,14 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
         max_score=float(len(drawn)),
     )
     attempt.items = [
-        AttemptItem(position=i, question_id=qid, theme=by_id[qid].theme, snapshot=serving.serve(by_id[qid], rng))
-        for i, qid in enumerate(drawn, start=1)
+        AttemptItem(
+            position=i,
+            question_id=d.id,
+            theme=by_id[d.id].theme,
+            snapshot=serving.serve(by_id[d.id], rng),
+            pool_exhausted=d.pool_exhausted,
+        )
+        for i, d in enumerate(drawn, start=1)
     ]
     db.session.add(attempt)
     try:
@@ -212,3 +228,23 @@ def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None
     summary.record_attempts(user_id, catalog.module(attempt.module_slug), now)
     db.session.commit()
     return attempt
+
+
+@dataclass(frozen=True)
+class Review:
+    """A submitted attempt as its trainee may see it now, under the quiz's review policy."""
+
+    attempt: QuizAttempt
+    status: QuizStatus
+    shown: Reveal
+
+
+def review(user_id: int, module: Module, attempt: QuizAttempt, now: datetime | None = None) -> Review:
+    """Apply the review policy, and record the first time it reveals this attempt's right answers (the
+    draw of later retakes avoids those questions while others remain)."""
+    status = status_for(user_id, module, now)
+    shown = reveal(module.quiz.review, status)
+    if shown.right_answer and attempt.revealed_at is None:
+        attempt.revealed_at = now or utcnow()
+        db.session.commit()
+    return Review(attempt, status, shown)

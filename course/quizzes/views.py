@@ -126,7 +126,12 @@ def result(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for(".question", attempt_id=attempt_id, position=_first_unanswered(attempt)), 303)
     module = module_or_404(attempt.module_slug)
-    status = services.status_for(current_user.id, module)
+    seen = services.review(current_user.id, module, attempt)
     return render_template(
-        "quizzes/result.html", attempt=attempt, module=module, status=status, review=review_rows(attempt)
+        "quizzes/result.html",
+        attempt=attempt,
+        module=module,
+        status=seen.status,
+        shown=seen.shown,
+        review=review_rows(attempt, seen.shown),
     )

@@ -90,6 +90,16 @@ BROKEN = [
     ),
     ("quizzes/01-alpha.yaml", "unknown-theme.yaml", "quizzes/01-alpha.yaml:11: unknown theme 'pharmacology'"),
     ("quizzes/01-alpha.yaml", "unknown-type.yaml", "unknown question type 'essay'"),
+    (
+        "quizzes/01-alpha.yaml",
+        "review-unknown.yaml",
+        "quizzes/01-alpha.yaml:9: unknown review 'right_answer: sometimes' (use one of: after_pass,",
+    ),
+    (
+        "quizzes/01-alpha.yaml",
+        "objective-unknown.yaml",
+        "'alpha-single': objective 3 is not one of module 'alpha''s 2 objectives",
+    ),
     ("quizzes/01-alpha.yaml", "yaml-syntax.yaml", "quizzes/01-alpha.yaml:12: YAML syntax error"),
     ("quizzes/01-alpha.yaml", "promotion.yaml", "promotional content (a call to buy): 'Visit our'"),
     ("lessons/02-beta.md", "duplicate-slug.md", "lessons/02-beta.md:1: duplicate module slug 'alpha'"),

@@ -123,13 +123,14 @@ def test_confirm_lists_unanswered_and_unanswered_counts_as_wrong(trainee_client,
 
 
 def test_result_page_explains_every_question_and_links_to_the_lesson(trainee_client, app):
+    """After a pass (a failed attempt withholds the key: see test_review_policy)."""
     read_module(trainee_client, catalog(app).module("introduction"))
     attempt_id = start_quiz(trainee_client, "introduction")
-    answer_all(trainee_client, app, attempt_id, right=False)
+    answer_all(trainee_client, app, attempt_id, right=True)
     response = submit(trainee_client, attempt_id)
     assert response.headers["Location"] == f"/attempts/{attempt_id}"
     html = text(trainee_client.get(f"/attempts/{attempt_id}"))
-    assert "not passed" in html and "80% needed to pass" in html
+    assert "passed" in html and "80% needed to pass" in html
     for snapshot in snapshots(app, attempt_id):
         slug, anchor = snapshot["lesson"].split("#")
         assert f'href="/modules/{slug}/pages/{anchor}"' in html
@@ -139,6 +140,15 @@ def test_result_page_explains_every_question_and_links_to_the_lesson(trainee_cli
         shown = "".join(f"<li>{part}</li>" for part in parts) if len(parts) > 1 else f"<dd>{parts[0]}</dd>"
         assert shown in html, snapshot["id"]
     assert html.count("Your answer") == 5 and html.count("Right answer") == 5
+
+
+def test_a_failed_result_has_a_retake_plan(trainee_client, app):
+    read_module(trainee_client, catalog(app).module("introduction"))
+    attempt_id = start_quiz(trainee_client, "introduction")
+    answer_all(trainee_client, app, attempt_id, right=False)
+    submit(trainee_client, attempt_id)
+    html = text(trainee_client.get(f"/attempts/{attempt_id}"))
+    assert "not passed" in html and html.count("Your answer") == 5
     assert "Your retake plan" in html and "Your next attempt opens at" in html
 
 
@@ -148,7 +158,7 @@ def _escape(value: str):
     return escape(value)
 
 
-def test_retake_waits_then_draws_the_missed_questions_first(trainee_client, app):
+def test_retake_waits_then_draws_fresh_questions_on_the_missed_objectives(trainee_client, app):
     read_module(trainee_client, catalog(app).module("risks"))
     first = start_quiz(trainee_client, "risks")
     answer_all(trainee_client, app, first, right=False)
@@ -159,8 +169,7 @@ def test_retake_waits_then_draws_the_missed_questions_first(trainee_client, app)
     second = start_quiz(trainee_client, "risks")
     missed = {s["id"] for s in snapshots(app, first)}
     retake = {s["id"] for s in snapshots(app, second)}
-    # all six were missed; the pool has 18, so a fresh draw would rarely repeat all six
-    assert retake == missed
+    assert not retake & missed  # the pool of 18 has unseen questions for every objective missed
     answer_all(trainee_client, app, second, right=True)
     submit(trainee_client, second)
     landing = text(trainee_client.get("/modules/risks/quiz"))
