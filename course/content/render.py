@@ -117,7 +117,8 @@ def _strip_label(body: list[Token]) -> list[Token]:
     inline = body[1]
     text = inline.children[0] if inline.children else None
     if text is not None and text.type == "text" and text.content.startswith(DESCRIPTION):
-        text.content = text.content[len(DESCRIPTION) :].lstrip()
+        rest = text.content[len(DESCRIPTION) :].lstrip()
+        text.content = rest[:1].upper() + rest[1:]
         while (
             inline.children
             and inline.children[0].type in ("text", "softbreak")
