@@ -13,7 +13,7 @@ import hashlib
 import posixpath
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FOLDER = "figures"
@@ -45,6 +45,7 @@ class Figure:
     width: int
     height: int
     version: str  # short content hash, so a changed file gets a new URL despite long caching
+    data: bytes = field(repr=False, compare=False)  # read once, like the lessons, and served from memory
 
 
 def svg_problems(text: str) -> list[str]:
@@ -127,6 +128,7 @@ class FigureStore:
             problems.append(f"figure '{name}' is not a readable {suffix[1:].upper()} image")
         if problems or size is None:
             return None, problems
-        figure = Figure(name, path, MEDIA_TYPES[suffix], size[0], size[1], hashlib.sha256(data).hexdigest()[:10])
+        version = hashlib.sha256(data).hexdigest()[:10]
+        figure = Figure(name, path, MEDIA_TYPES[suffix], size[0], size[1], version, data)
         self.figures[name] = figure
         return figure, []

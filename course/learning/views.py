@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..catalog import get_catalog
@@ -38,7 +38,9 @@ def figure(name: str):
     found = get_catalog().figure(name)
     if found is None:
         abort(404)
-    response = send_file(found.path, mimetype=found.media_type, max_age=FIGURE_MAX_AGE, conditional=True)
+    response = Response(found.data, mimetype=found.media_type)
+    response.set_etag(found.version)
+    response.make_conditional(request)
     response.headers["Cache-Control"] = f"public, max-age={FIGURE_MAX_AGE}, immutable"
     response.headers["Content-Security-Policy"] = FIGURE_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
