@@ -26,6 +26,27 @@ def module(slug: str):
     return render_template("learning/module.html", module=module, done=done)
 
 
+# A figure is only ever shown through <img>, where a browser runs no script in it. Opened directly, it gets
+# a policy that still forbids scripts and anything loaded from elsewhere; the SVG's own styles may apply.
+FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+FIGURE_MAX_AGE = 365 * 24 * 3600  # the page links `?v=<content hash>`, so a changed file gets a new URL
+
+
+@bp.get("/figures/<name>")
+def figure(name: str):
+    """A lesson figure, served only if the content check accepted it (so never a path outside lessons/figures)."""
+    found = get_catalog().figure(name)
+    if found is None:
+        abort(404)
+    response = Response(found.data, mimetype=found.media_type)
+    response.set_etag(found.version)
+    response.make_conditional(request)
+    response.headers["Cache-Control"] = f"public, max-age={FIGURE_MAX_AGE}, immutable"
+    response.headers["Content-Security-Policy"] = FIGURE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @bp.get("/modules/<slug>/pages/<anchor>")
 @login_required
 def page(slug: str, anchor: str):
