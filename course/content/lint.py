@@ -54,9 +54,11 @@ def _key_length_warnings(quiz: Quiz) -> list[Problem]:
 
 
 def _true_false_warnings(quiz: Quiz) -> list[Problem]:
+    """A bank whose true/false answers lean one way rewards always answering that way."""
     answers = [q.answer for q in quiz.questions if q.type == "true_false"]
-    true, low, high = answers.count(True), *TRUE_SHARE
-    if len(answers) < MIN_TRUE_FALSE or low * len(answers) <= 100 * true <= high * len(answers):
+    true = answers.count(True)
+    low, high = TRUE_SHARE
+    if len(answers) < MIN_TRUE_FALSE or low * len(answers) <= 100 * true <= high * len(answers):  # no rounding
         return []
     message = (
         f"{true} of {len(answers)} true/false answers are true ({round(100 * true / len(answers))}%); "
