@@ -43,8 +43,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 MODULE_FIELDS = {"slug", "title", "summary", "minutes", "objectives", "sources"}
 QUIZ_REQUIRED = {"module", "title", "pass_mark", "questions_per_attempt", "questions"}
 QUIZ_OPTIONAL = {"max_attempts", "retake_wait_minutes", "grading", "review"}
-QUESTION_COMMON = {"id", "type", "theme", "prompt", "explanation", "lesson"}
-QUESTION_OPTIONAL = {"objective"}
+QUESTION_COMMON = {"id", "type", "theme", "objective", "prompt", "explanation", "lesson"}
 MIN_PAGES, MAX_PAGES = 2, 6
 
 
@@ -223,10 +222,10 @@ def _question(q: Any, out: Collector) -> Question | None:
     kind = TYPES.get(q.get("type"))
     if kind is None:
         out.add(q.line_of("type"), f"unknown question type '{q.get('type')}' (use one of: {', '.join(TYPES)})")
-        any_type = QUESTION_COMMON | QUESTION_OPTIONAL | set().union(*(t.fields for t in TYPES.values()))
+        any_type = QUESTION_COMMON | set().union(*(t.fields for t in TYPES.values()))
         fields.check_fields(q, QUESTION_COMMON, any_type, out, "a question")
         return None
-    allowed = QUESTION_COMMON | QUESTION_OPTIONAL | kind.fields
+    allowed = QUESTION_COMMON | kind.fields
     fields.check_fields(q, QUESTION_COMMON | kind.fields, allowed, out, f"a {kind.name} question")
     theme = q.get("theme")
     if "theme" in q and theme not in THEMES:
