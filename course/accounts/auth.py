@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from ..extensions import db, login_manager
+from . import sessions
 from .models import User
 
 PASSWORD_CHANGE_EXEMPT = {"accounts.change_password", "accounts.logout", "static"}
@@ -20,7 +21,9 @@ def load_user(user_id: str) -> User | None:
     if not ident.isdigit():
         return None
     user = db.session.get(User, int(ident))
-    return user if user is not None and user.session_token == token else None
+    if user is None or user.session_token != token:
+        return None
+    return sessions.check(user)
 
 
 def require_role(*roles: str) -> Callable:

@@ -50,6 +50,8 @@ def register(email: str, display_name: str, password: str, role: str = "trainee"
         raise WeakPassword(problem)
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+    if find_user(email) is not None:  # before the (deliberately slow) hash, not after it
+        raise EmailTaken("An account with this email already exists. Log in instead.")
     user = User(
         email=email,
         display_name=display_name.strip(),
