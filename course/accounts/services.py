@@ -90,6 +90,11 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
+def rename(user: User, display_name: str) -> None:
+    user.display_name = display_name.strip()
+    db.session.commit()
+
+
 def set_role(email: str, role: str) -> User:
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user
 
 from .. import throttle
 from . import cohorts, services, sessions
-from .forms import ChangePasswordForm, JoinForm, LoginForm, RegisterForm
+from .forms import ChangePasswordForm, JoinForm, LoginForm, NameForm, RegisterForm
 from .safe_redirect import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -97,14 +97,26 @@ def account():
     return _account_page(form)
 
 
-def _account_page(form: JoinForm, status: int = 200):
+def _account_page(form: JoinForm, status: int = 200, name_form: NameForm | None = None):
     return render_template(
         "accounts/account.html",
         form=form,
+        name_form=name_form or NameForm(formdata=None, display_name=current_user.display_name),
         cohorts=cohorts.cohorts_of_member(current_user.id),
         sessions=sessions.active(current_user.id),
         current_session=sessions.current_id(),
     ), status
+
+
+@bp.post("/account/name")
+@login_required
+def rename():
+    form = NameForm()
+    if not form.validate_on_submit():
+        return _account_page(JoinForm(formdata=None), 400, name_form=form)
+    services.rename(current_user, form.display_name.data)
+    flash("Your name is changed.", "success")
+    return redirect(url_for(".account"), 303)
 
 
 @bp.post("/account/sessions/end-others")
