@@ -23,7 +23,9 @@ from .quizzes.views import bp as quizzes_bp
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)  # the secret key and database
+    instance = Path(app.instance_path)  # holds the secret key and the SQLite database: owner only
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    instance.chmod(0o700)
     app.config.update(build_config(Path(app.instance_path), config))
     converters.init_app(app)
     if app.config["TRUSTED_PROXIES"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +29,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def _error_page(status: int, detail: str | None = None, headers=None):
     title, message = MESSAGES.get(status, MESSAGES[500])
+    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links can be built, plain text
+        return f"{title}. {detail or message}\n", status, {**dict(headers or {}), "Content-Type": "text/plain"}
     page = render_template("error.html", title=title, message=detail or message, status=status)
     return page, status, headers or {}
 
