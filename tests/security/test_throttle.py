@@ -104,6 +104,7 @@ def test_120_simultaneous_wrong_passwords_from_one_address_check_at_most_the_lim
     finally:
         server.shutdown()
         thread.join(timeout=5)
+    print(f"120 simultaneous wrong passwords ({storage}): {dict(statuses)}, {len(checks)} password checks")
     assert sum(statuses.values()) == 120
     assert statuses[401] <= 10 and statuses[401] + statuses[429] == 120, statuses
     assert len(checks) <= 10
@@ -131,6 +132,7 @@ def test_many_addresses_against_one_account_are_limited(app_factory, make_user, 
     finally:
         server.shutdown()
         thread.join(timeout=5)
+    print(f"30 addresses against one account: {dict(statuses)}")
     # Each address tried once, far under its own limit: only the account's counter stops them.
     assert statuses[401] <= 10 and statuses[401] + statuses[429] == 30, statuses
 
