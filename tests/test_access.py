@@ -62,6 +62,8 @@ TABLE = [
     ("accounts.join", "GET", "/join/{code}", None, same(302, 302)),
     ("accounts.change_password", "GET", "/account/password", None, same(200)),
     ("accounts.change_password", "POST", "/account/password", {}, same(400)),
+    ("accounts.rename", "POST", "/account/name", {}, same(400)),
+    ("accounts.end_other_sessions", "POST", "/account/sessions/end-others", {}, same(303)),
     ("instructor.matrix_view", "GET", "/instructor/", None, staff(200)),
     ("instructor.matrix_csv", "GET", "/instructor/matrix.csv", None, staff(200)),
     ("instructor.trainee", "GET", "/instructor/trainees/{t}", None, staff(200, other_instructor=404)),

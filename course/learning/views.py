@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import throttle
 from ..catalog import get_catalog
 from ..errors import CourseError
 from ..views_support import module_or_404, refuse
@@ -116,6 +117,7 @@ def verify_form():
 
 @bp.get("/verify/<code>")
 def verify(code: str):
+    throttle.verification()
     try:
         cert = services.verify(code[:40])
     except CourseError as error:
