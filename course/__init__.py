@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalog, database, web
+from . import catalog, database, mail, web
 from .accounts import auth, passwords
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog.init_app(app)
     web.init_app(app)
 
-    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli)
+    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli, mail.cli)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

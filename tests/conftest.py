@@ -19,6 +19,7 @@ from course.accounts import services as accounts
 from course.extensions import db, limiter
 
 from .helpers import PASSWORD, login
+from .mailbox import Mailbox, free_port
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -46,6 +47,8 @@ def app_factory(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
             "SERVER_NAME": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # cheap; tests/accounts checks the production hash
+            "MAIL_OUTBOX_DIR": tmp_path / "outbox",
+            "MAIL_SERVER": None,
             **overrides,
         }
         app = create_app(config)
@@ -137,3 +140,29 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    mailbox = Mailbox()
+    mailbox.controller.start()
+    yield mailbox
+    mailbox.controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    """The test SMTP server, emptied; use with `mail_app` (or pass MAIL_SERVER/MAIL_PORT to app_factory)."""
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def mail_app(app_factory, mailbox) -> Flask:
+    return app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on: a mail server that is down."""
+    return free_port()
