@@ -14,7 +14,7 @@ MESSAGES = {
     404: ("Page not found", "There is no page at this address. The course home lists every module."),
     405: ("Method not allowed", "This address does not accept that kind of request."),
     413: ("Too large", "What you sent is larger than this site accepts."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute, then try again."),
+    429: ("Too many attempts", "Too many requests of this kind in a short time. Wait a while, then try again."),
     500: ("Something went wrong", "The server could not complete the request. Your saved work is safe; try again."),
 }
 
@@ -30,7 +30,7 @@ def _error_page(status: int, detail: str | None = None):
 
 
 def _handle_http(error: HTTPException):
-    if error.code == 429:
+    if error.code == 429 and request.endpoint == "accounts.login":
         return _error_page(429, "Too many failed log-in attempts from your address. Wait a minute, then try again.")
     if error.code in MESSAGES:
         return _error_page(error.code)

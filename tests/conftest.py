@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from course import create_app
 from course.accounts import services as accounts
+from course.clock import utcnow
 from course.extensions import db, limiter
 
 from .helpers import PASSWORD, login
@@ -86,12 +87,15 @@ def make_user(app) -> Callable[..., object]:
     """Create an account directly (the registration form has its own tests) and return it."""
     counter = iter(range(1, 10_000))
 
-    def make(role: str = "trainee", email: str | None = None, name: str | None = None):
+    def make(role: str = "trainee", email: str | None = None, name: str | None = None, verified: bool = True):
         n = next(counter)
         with app.app_context():
             user = accounts.register(
                 email or f"{role}{n}@example.com", name or f"{role.title()} {n}", PASSWORD, role=role
             )
+            if verified:  # as if the trainee had opened the link in the confirmation email
+                user.email_verified_at = utcnow()
+                db.session.commit()
             return SimpleNamespace(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
 
     return make

@@ -75,6 +75,12 @@ def register(
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """End every session of this account (the caller commits). Today: a new token in the log-in cookie's
+    user id, so every cookie made before is refused by the user loader."""
+    user.session_token = new_session_token()
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
@@ -93,7 +99,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise WeakPassword("Choose a password different from the current one.")
     user.password_hash = hash_password(new)
     user.must_change_password = False
-    user.session_token = new_session_token()
+    end_all_sessions(user)
     db.session.commit()
 
 

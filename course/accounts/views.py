@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from . import cohorts, services
+from . import cohorts, emails, services
 from .forms import ChangePasswordForm, JoinForm, LoginForm, RegisterForm
 from .safe_redirect import safe_next
 
@@ -37,6 +37,13 @@ def register():
         login_user(user)
         joined = f" You are in the cohort “{cohort.name}”." if cohort else ""
         flash(f"Welcome, {user.display_name}. Start with the first module.{joined}", "success")
+        if emails.send_verification(user):
+            flash(f"We sent a link to {user.email} to confirm it; your certificate needs a confirmed email.", "info")
+        else:
+            flash(
+                f"We could not send the link to confirm {user.email} just now; send it again from your account page.",
+                "warning",
+            )
         return redirect(url_for("learning.dashboard"))
     return render_template("accounts/register.html", form=form), 400 if form.is_submitted() else 200
 
@@ -53,7 +60,9 @@ def login():
         if user is None:
             form.password.errors.append("That email and password do not match an account.")
             return render_template("accounts/login.html", form=form), 401
-        login_user(user)
+        if not login_user(user):
+            form.password.errors.append("This account is deactivated. Ask an administrator of the course.")
+            return render_template("accounts/login.html", form=form), 403
         return redirect(target)
     return render_template("accounts/login.html", form=form), 400 if form.is_submitted() else 200
 
