@@ -14,6 +14,7 @@ from . import catalog, database, mail, web
 from .accounts import auth, identity_views, passwords  # noqa: F401 (identity_views adds routes)
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
+from .admin.views import bp as admin_bp
 from .config import PROJECT_ROOT, build_config
 from .demo import bp as demo_cli
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -39,7 +40,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog.init_app(app)
     web.init_app(app)
 
-    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli, mail.cli)
+    blueprints = (
+        accounts_bp,
+        admin_bp,
+        learning_bp,
+        quizzes_bp,
+        instructor_bp,
+        users_cli,
+        summaries_cli,
+        demo_cli,
+        mail.cli,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
