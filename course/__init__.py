@@ -13,6 +13,7 @@ from flask import Flask
 from . import catalog, database, mail, web
 from .accounts import auth, identity_views, passwords  # noqa: F401 (identity_views adds routes)
 from .accounts.cli import bp as users_cli
+from .accounts.invitation_views import bp as invitations_bp
 from .accounts.views import bp as accounts_bp
 from .admin.views import bp as admin_bp
 from .config import PROJECT_ROOT, build_config
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     blueprints = (
         accounts_bp,
         admin_bp,
+        invitations_bp,
         learning_bp,
         quizzes_bp,
         instructor_bp,
