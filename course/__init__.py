@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from . import catalog, database, mail, web
-from .accounts import auth, identity_views, passwords  # noqa: F401 (identity_views adds routes)
+from .accounts import auth, data_rights_views, identity_views, passwords  # noqa: F401 (the *_views add routes)
 from .accounts.cli import bp as users_cli
 from .accounts.invitation_views import bp as invitations_bp
 from .accounts.views import bp as accounts_bp

@@ -6,10 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import mail
-from ..accounts import admin, emails
+from ..accounts import admin, data_rights, emails
 from ..accounts.audit import ACTIONS as ACCOUNT_ACTIONS
 from ..accounts.auth import require_role
+from ..accounts.data_rights_views import json_download
 from ..accounts.models import ROLES
+from ..clock import utcnow
 from ..errors import CourseError
 from ..quizzes.overrides import ACTIONS as QUIZ_ACTIONS
 from .forms import ActiveForm, EraseForm, ResetForm, RoleForm
@@ -106,6 +108,38 @@ def set_active(user_id: int):
         "{name} is reactivated." if activate else "{name} is deactivated and logged out everywhere.",
     )
     return refused or redirect(url_for(".user", user_id=user_id), 303)
+
+
+@bp.get("/users/<int:user_id>/data.json")
+def export_data(user_id: int):
+    try:
+        user = admin.get(user_id)
+    except CourseError as error:
+        return render_template("message.html", title="Not found", message=error.message), error.status
+    data = {
+        "exported_at": utcnow().isoformat() + "Z",
+        "exported_by_admin": current_user.id,
+        **data_rights.export(user.id),
+    }
+    return json_download(data, f"course-data-{user.id}.json")
+
+
+@bp.post("/users/<int:user_id>/erase")
+def erase(user_id: int):
+    form = EraseForm()
+    refused = _act(
+        user_id,
+        form,
+        "erase_form",
+        lambda f: _erase(admin.get(user_id), f.reason.data),
+        "The account's personal data is erased; its certificate is revoked.",
+    )
+    return refused or redirect(url_for(".user", user_id=user_id), 303)
+
+
+def _erase(user, reason: str):
+    data_rights.erase(user, current_user.id, reason)
+    return user
 
 
 @bp.post("/users/<int:user_id>/reset")
