@@ -14,6 +14,7 @@ from . import catalog, database, mail, web
 from .accounts import auth, data_rights_views, identity_views, passwords  # noqa: F401 (the *_views add routes)
 from .accounts.cli import bp as users_cli
 from .accounts.invitation_views import bp as invitations_bp
+from .accounts.reminders_cli import bp as reminders_cli
 from .accounts.views import bp as accounts_bp
 from .admin.views import bp as admin_bp
 from .config import PROJECT_ROOT, build_config
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         accounts_bp,
         admin_bp,
         invitations_bp,
+        reminders_cli,
         learning_bp,
         quizzes_bp,
         instructor_bp,
