@@ -19,12 +19,16 @@ from mdit_py_plugins.anchors import anchors_plugin
 MODULE_LINK = "module:"
 
 _TAGS = {
-    "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
+    "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h2", "h3",
     "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
 }  # fmt: skip
 # No `style` attributes: the site's Content-Security-Policy would drop them. A table column's alignment
 # (`:--`, `:-:`, `--:`) becomes a class instead.
-_ATTRIBUTES = {"a": {"href", "title"}, "h3": {"id"}, "h4": {"id"}}
+_ATTRIBUTES = {"a": {"href", "title"}, "h2": {"id"}, "h3": {"id"}}
+# `##` starts a page (its title is the page's h1), so a page's `###` sections are its h2s and `####` its h3s:
+# every heading moves up one level and no page jumps from h1 to h3. The module intro sits under the module's
+# h1 the same way.
+_HEADING_SHIFT = {"h3": "h2", "h4": "h3"}
 _ALIGN = {"text-align:left": "align-left", "text-align:center": "align-center", "text-align:right": "align-right"}
 _CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values())}
 # A wide table scrolls sideways in its own box (a named region reachable by Tab), not the whole page.
@@ -51,6 +55,8 @@ def render(markdown: str, page_url: Callable[[str, str | None], str]) -> tuple[s
     tokens = _PARSER.parse(markdown)
     references: list[str] = []
     for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag in _HEADING_SHIFT:
+            token.tag = _HEADING_SHIFT[token.tag]
         if token.type in ("th_open", "td_open") and token.attrGet("style") in _ALIGN:
             token.attrs = {"class": _ALIGN[token.attrs["style"]]}
         for child in token.children or ():
