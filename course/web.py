@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+import nh3
 from flask import Flask, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
+from markdown_it import MarkdownIt
 from werkzeug.exceptions import HTTPException
 
 from . import inputs
 from .catalog import get_catalog
+from .config import PROJECT_ROOT
+
+ACCESSIBILITY_STATEMENT = PROJECT_ROOT / "ACCESSIBILITY.md"
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
@@ -57,6 +64,19 @@ def _handle_unexpected(error: Exception):
     return _error_page(500)
 
 
+@cache
+def _statement() -> tuple[str, str]:
+    """ACCESSIBILITY.md as (title, safe HTML): its `# ` line is the page's h1, its `## ` sections the h2s."""
+    title, _, body = ACCESSIBILITY_STATEMENT.read_text(encoding="utf-8").partition("\n")
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(body)
+    return title.lstrip("# ").strip(), nh3.clean(html, link_rel="noopener noreferrer")
+
+
+def _accessibility():
+    title, html = _statement()
+    return render_template("accessibility.html", title=title, statement=html)
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -76,6 +96,7 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(Exception, _handle_unexpected)
     app.before_request(inputs.reject_nul)
     app.after_request(_security_headers)
+    app.add_url_rule("/accessibility", "accessibility", _accessibility)
     app.jinja_env.globals["catalog"] = get_catalog
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -104,6 +104,7 @@ TABLE = [
     ("instructor.statistics", "GET", "/instructor/statistics", None, staff(200)),
     ("instructor.answers_csv", "GET", "/instructor/exports/answers.csv", None, staff(200)),
     ("instructor.xapi_jsonl", "GET", "/instructor/exports/xapi.jsonl", None, staff(200)),
+    ("accessibility", "GET", "/accessibility", None, same(200, 200)),
     ("static", "GET", "/static/style.css", None, same(200, 200)),
     ("accounts.logout", "POST", "/logout", {}, same(302, 302)),  # last: it ends the session
 ]

@@ -42,7 +42,9 @@ class RegisterForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    join_code = StringField("Cohort join code", validators=[DataRequired(), Length(max=16)])
+    join_code = StringField(
+        "Cohort join code", validators=[DataRequired("Enter the join code your instructor gave you."), Length(max=16)]
+    )
 
 
 class LoginForm(FlaskForm):

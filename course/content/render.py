@@ -26,17 +26,21 @@ from mdit_py_plugins.anchors import anchors_plugin
 MODULE_LINK = "module:"
 
 _TAGS = {
-    "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h3", "h4",
+    "p", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "h2", "h3",
     "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
     "figure", "img", "figcaption", "details", "summary",
 }  # fmt: skip
 # No `style` attributes: the site's Content-Security-Policy would drop them. A table column's alignment
 # (`:--`, `:-:`, `--:`) becomes a class instead.
 _ATTRIBUTES = {
-    "a": {"href", "title"}, "h3": {"id"}, "h4": {"id"},
+    "a": {"href", "title"}, "h2": {"id"}, "h3": {"id"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
 }  # fmt: skip
 FIGURE_URL = "/figures/"  # the only place an <img> may point to
+# `##` starts a page (its title is the page's h1), so a page's `###` sections are its h2s and `####` its h3s:
+# every heading moves up one level and no page jumps from h1 to h3. The module intro sits under the module's
+# h1 the same way.
+_HEADING_SHIFT = {"h3": "h2", "h4": "h3"}
 _ALIGN = {"text-align:left": "align-left", "text-align:center": "align-center", "text-align:right": "align-right"}
 _CLASSES = {"th": set(_ALIGN.values()), "td": set(_ALIGN.values())}
 # A wide table scrolls sideways in its own box (a named region reachable by Tab), not the whole page.
@@ -95,8 +99,7 @@ def _figure_html(ref: FigureRef, shown: ShownFigure | None) -> str:
         f'<img src="{esc(shown.url)}" alt="{esc(ref.alt)}" width="{shown.width}" height="{shown.height}" '
         'loading="lazy" decoding="async">'
     )
-    caption = f"<figcaption>{esc(ref.caption)}</figcaption>" if ref.caption else ""
-    return f"<figure>{img}{caption}"
+    return f"<figure>{img}"
 
 
 def _description_end(tokens: list[Token], start: int) -> int | None:
@@ -145,14 +148,18 @@ def _figures(tokens: list[Token], figure: FigureHook | None) -> list[Token]:
             str(image.attrGet("src") or ""), alt.strip(), str(image.attrGet("title") or "").strip(), line, True
         )
         opening = _figure_html(ref, figure(ref) if figure else None)
+        caption = html_lib.escape(ref.caption)
         index += 3
         end = _description_end(tokens, index)
         if end is None:
-            result.append(_html_token(opening + "</figure>\n"))
+            result.append(
+                _html_token(opening + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>\n")
+            )
             continue
-        result.append(_html_token(opening + "<details><summary>Text description</summary>"))
+        # The description sits inside the caption: a figcaption must be the figure's first or last child.
+        result.append(_html_token(f"{opening}<figcaption>{caption}<details><summary>Text description</summary>"))
         result += _strip_label(tokens[index + 1 : end])
-        result.append(_html_token("</details></figure>\n"))
+        result.append(_html_token("</details></figcaption></figure>\n"))
         index = end + 1
     return result
 
@@ -170,6 +177,8 @@ def render(
     tokens = _figures(_PARSER.parse(markdown), figure)
     references: list[str] = []
     for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag in _HEADING_SHIFT:
+            token.tag = _HEADING_SHIFT[token.tag]
         if token.type in ("th_open", "td_open") and token.attrGet("style") in _ALIGN:
             token.attrs = {"class": _ALIGN[token.attrs["style"]]}
         for position, child in enumerate(token.children or ()):

@@ -14,17 +14,32 @@ from ..quizzes.overrides import ACTIONS, REASON_MAX
 
 class CohortForm(FlaskForm):
     name = StringField(
-        "Cohort name", filters=[strip], validators=[DataRequired(), Length(max=COHORT_NAME_MAX), SingleLine()]
+        "Cohort name",
+        filters=[strip],
+        validators=[DataRequired("Enter a name for the cohort."), Length(max=COHORT_NAME_MAX), SingleLine()],
     )
 
 
 class AssignInstructorForm(FlaskForm):
-    email = EmailField("Instructor's email", validators=[DataRequired(), Length(max=EMAIL_MAX)])
+    email = EmailField(
+        "Instructor's email", validators=[DataRequired("Enter the instructor's email."), Length(max=EMAIL_MAX)]
+    )
+
+
+# Each select starts on an empty choice, so nothing is chosen for the instructor by accident (and a required
+# select has the empty first option that HTML asks for).
+NO_MODULE = SelectChoice("", "Choose a module")
 
 
 class ActionForm(FlaskForm):
-    module = SelectField("Module", validators=[DataRequired()])
+    module = SelectField("Module", validators=[DataRequired("Choose the module to act on.")])
     action = SelectField(
-        "Action", choices=[SelectChoice(value, label) for value, label in ACTIONS.items()], validators=[DataRequired()]
+        "Action",
+        choices=[SelectChoice("", "Choose an action")]
+        + [SelectChoice(value, label) for value, label in ACTIONS.items()],
+        validators=[DataRequired("Choose what to do.")],
     )
-    reason = TextAreaField("Reason (kept in the trainee's record)", validators=[DataRequired(), Length(max=REASON_MAX)])
+    reason = TextAreaField(
+        "Reason (kept in the trainee's record)",
+        validators=[DataRequired("Give a reason: it is kept in the trainee's record."), Length(max=REASON_MAX)],
+    )

@@ -35,7 +35,7 @@ from ..quizzes.review import review_rows
 from ..views_support import module_or_404
 from . import access, detail, exports, matrix, reports
 from . import statistics as stats
-from .forms import ActionForm, AssignInstructorForm, CohortForm
+from .forms import NO_MODULE, ActionForm, AssignInstructorForm, CohortForm
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 staff_only = require_role("instructor", "admin")
@@ -100,7 +100,7 @@ def _trainee_or_404(trainee_id: int) -> detail.TraineeDetail:
 
 def _action_form(catalog) -> ActionForm:
     form = ActionForm()
-    form.module.choices = [SelectChoice(m.slug, f"{m.number}. {m.title}") for m in catalog.modules]
+    form.module.choices = [NO_MODULE] + [SelectChoice(m.slug, f"{m.number}. {m.title}") for m in catalog.modules]
     return form
 
 

@@ -1,19 +1,33 @@
-"""The certificate as a one-page PDF (fpdf2, with DejaVu so any Latin, Greek or Cyrillic name prints)."""
+"""The certificate as a one-page PDF (fpdf2, with DejaVu so any Latin, Greek or Cyrillic name prints).
+
+Accessibility: the PDF declares its language and title (shown in the viewer's title bar) and its
+verification address is a real link. It is not a tagged PDF: fpdf2 2.8 builds a structure tree only for
+images, links and outline entries, not for text, so a screen reader gets the text in reading order but
+no headings or table. The PDF says so and points to the HTML certificate, which is the accessible
+version (see ACCESSIBILITY.md)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.prefs import ViewerPreferences
 
 from .models import Certificate
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+ACCESSIBLE_VERSION = (
+    "This PDF is not tagged for screen readers; the accessible version of this certificate is its web page:",
+    "log in to the course, open My progress, then Get your certificate.",
+)
 
 
 def render(certificate: Certificate, verify_url: str, course_title: str) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
-    pdf.set_title(f"Certificate {certificate.code}")
+    pdf.set_title(f"Certificate of completion: {certificate.holder_name} ({certificate.code})")
+    pdf.set_subject(f"Completion of the course “{course_title}”")
+    pdf.set_lang("en")
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.add_font("DejaVu", fname=str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", style="B", fname=str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
@@ -41,9 +55,18 @@ def render(certificate: Certificate, verify_url: str, course_title: str) -> byte
             pdf.set_x(x)
             pdf.cell(100, 6, entry["title"][:58])
             pdf.cell(15, 6, f"{entry['score']:.0f}%", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(172)
+    pdf.set_y(162)
     pdf.set_font("DejaVu", "B", 11)
     pdf.cell(0, 7, f"Verification code: {certificate.code}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9)
-    pdf.cell(0, 6, f"Check it at {verify_url}", align="C")
+    # "Anyone can check it at" and the address, centred together; only the address is the link.
+    lead = "Anyone can check it at "
+    lead_width, url_width = pdf.get_string_width(lead), pdf.get_string_width(verify_url)
+    pdf.set_x((pdf.w - lead_width - url_width) / 2)
+    pdf.cell(lead_width, 6, lead)
+    pdf.set_text_color(31, 78, 140)
+    pdf.cell(url_width, 6, verify_url, link=verify_url, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    for line in ACCESSIBLE_VERSION:
+        pdf.cell(0, 5, line, align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

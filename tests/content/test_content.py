@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def test_valid_fixture_course_loads(tmp_path):
 def test_markdown_is_rendered_once_with_anchors_and_resolved_links(tmp_path):
     first = load_catalog(*course_copy(tmp_path)).module("alpha").page("first")
     assert "<strong>first fact</strong>" in first.html
-    assert '<h3 id="a-sub-heading">' in first.html
+    assert '<h2 id="a-sub-heading">' in first.html  # `###` in a page is one level below its h1
     assert 'href="/modules/beta"' in first.html and 'href="/modules/beta/pages/second-page"' in first.html
 
 
@@ -226,3 +227,21 @@ def test_corrected_facts_are_taught():
         text = (ROOT / path).read_text()
         for phrase in phrases:
             assert phrase.lower() in text.lower(), (path, phrase)
+
+
+def test_no_lesson_page_or_module_intro_skips_a_heading_level_or_has_an_empty_header(app):
+    """A page's title is its h1, so its sections start at h2 and go down one level at a time; every table
+    header cell has text (WCAG 1.3.1)."""
+    skips = []
+    for module in app.extensions["catalog"].modules:
+        for where, html in [(module.slug, module.intro_html)] + [
+            (f"{module.slug}/{p.anchor}", p.html) for p in module.pages
+        ]:
+            level = 1
+            for found in re.findall(r"<h([1-6])\b", html):
+                if int(found) > level + 1:
+                    skips.append(f"{where}: h{level} to h{found}")
+                level = int(found)
+            if re.search(r"<th\b[^>]*>\s*</th>", html):
+                skips.append(f"{where}: an empty table header cell")
+    assert not skips, skips

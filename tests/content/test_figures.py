@@ -53,9 +53,12 @@ def test_a_figure_renders_as_figure_with_caption_and_description(tmp_path):
     assert match, html
     assert 'alt="A test figure of two boxes"' in match[1]
     assert 'width="360" height="200"' in match[1] and 'loading="lazy"' in match[1]
-    assert "<figcaption>What the figure teaches.</figcaption>" in html
-    assert "<details><summary>Text description</summary><p>The long version.</p>" in html
-    assert "<li>first box</li>" in html and html.index("</details></figure>") > html.index("second box")
+    # the description sits in the caption, so the figcaption stays the figure's last child (valid HTML)
+    assert (
+        "<figcaption>What the figure teaches.<details><summary>Text description</summary><p>The long version.</p>"
+        in html
+    )
+    assert "<li>first box</li>" in html and html.index("</details></figcaption></figure>") > html.index("second box")
     assert "Description:" not in html and "<blockquote>" not in html
     figure = catalog.figure("test.svg")
     assert figure.media_type == "image/svg+xml" and (figure.width, figure.height) == (360, 200)

@@ -9,6 +9,7 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from course.accounts.models import User
@@ -169,6 +170,22 @@ def test_matrix_pages_fifty_rows(app, make_user):
     assert "3 trainees · page 1 of 1" in searched
 
 
+def test_the_matrix_reads_well_in_a_screen_reader(app, make_user):
+    """Module columns are named by their titles (the M1-M12 labels are for the eye), a row is named by the
+    trainee's name alone, and a matrix that fits one page has no empty pager landmark."""
+    world = build_world(app, make_user)
+    html = text(client_for(app, world.a).get("/instructor/"))
+    for module in catalog(app).modules:
+        title = escape(module.title)
+        label = f'<span aria-hidden="true" title="{title}">M{module.number}</span>'
+        name = f'<span class="visually-hidden">Module {module.number}: {title}</span>'
+        assert f'<th scope="col">{label}{name}</th>' in html, module.slug
+    row_headers = re.findall(r'<th scope="row">(.*?)</th>', html, re.S)
+    assert row_headers and all(re.fullmatch(r'<a href="[^"]+">[^<]+</a>', h.strip()) for h in row_headers)
+    assert world.t.email in html  # still on the screen, in a cell of its own
+    assert 'aria-label="Pages of the matrix"' not in html
+
+
 def test_trainee_detail_shows_attempts_with_their_review(app, make_user):
     world = build_world(app, make_user)
     staff = client_for(app, world.a)
@@ -281,3 +298,29 @@ def test_matrix_and_detail_query_counts_do_not_grow(app, make_user, query_counte
         assert client.get(url).status_code == 200
         query_counter.active = False
         assert query_counter.count <= 8, (url, query_counter.count, query_counter.statements)
+
+
+def test_join_create_and_action_forms_report_errors_in_the_summary(app, make_user):
+    """No browser bubble (novalidate): the server's messages in the error summary, "Error:" in the title."""
+    world = build_world(app, make_user)
+    staff, tess = client_for(app, world.admin), client_for(app, world.t)
+    cases = [
+        (tess, "/account", "/account/join", ["Enter the join code your instructor gave you."]),
+        (staff, "/instructor/cohorts", "/instructor/cohorts", ["Enter a name for the cohort."]),
+        (
+            staff,
+            f"/instructor/trainees/{world.t.id}",
+            f"/instructor/trainees/{world.t.id}/actions",
+            ["Choose the module to act on.", "Choose what to do.", "Give a reason"],
+        ),
+    ]
+    for client, page, action, messages in cases:
+        form = re.search(rf'<form method="post" action="{re.escape(action)}"[^>]*>', text(client.get(page)))[0]
+        assert "novalidate" in form, form
+        failed = post(client, action)
+        html = text(failed)
+        assert failed.status_code == 400 and "<title>Error: " in html, action
+        summary = html[html.index("data-error-summary") : html.index("</div>", html.index("data-error-summary"))]
+        assert all(message in summary for message in messages), (action, summary)
+    detail = text(staff.get(f"/instructor/trainees/{world.t.id}"))
+    assert 'value="">Choose a module</option>' in detail and 'value="">Choose an action</option>' in detail

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from types import SimpleNamespace
 
 from markupsafe import escape
+
+from course.learning import certificate_pdf
 
 from ..helpers import login, text
 from ..journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
@@ -79,3 +83,24 @@ def test_certificate_after_all_twelve_and_public_verification(app, make_user):
     assert public.get("/verify?code=" + code).status_code == 302
     missing = public.get("/verify/NOPE-NOPE-NOPE")
     assert missing.status_code == 404 and "No certificate has this code" in text(missing)
+
+
+def test_the_pdf_certificate_has_a_language_a_title_a_link_and_points_to_the_accessible_version():
+    """Read from the PDF's bytes: the catalog's /Lang, the info /Title (shown in the title bar), a link
+    annotation on the verification address; the text pointing to the HTML certificate is in a content
+    stream (compressed), so it is checked on the module's constant."""
+    certificate = SimpleNamespace(
+        code="ABCD-1234-EF56",
+        holder_name="Łucja Ñúñez",
+        issued_at=datetime(2026, 11, 30, 9, 15),
+        scores=[{"title": f"Module {n}", "score": 100.0} for n in range(1, 13)],
+    )
+    url = "https://course.example/verify/ABCD-1234-EF56"
+    pdf = certificate_pdf.render(certificate, url, "Ketamine: uses, mechanism, risks and legal status")
+    assert b"/Lang (en)" in pdf
+    assert b"/DisplayDocTitle true" in pdf
+    title = re.search(rb"/Title <feff([0-9a-f]+)>", pdf)[1]
+    expected = "Certificate of completion: Łucja Ñúñez (ABCD-1234-EF56)"
+    assert bytes.fromhex(title.decode()).decode("utf-16-be") == expected
+    assert b"/Subtype /Link" in pdf and b"/URI (" + url.encode() + b")" in pdf
+    assert "accessible version" in " ".join(certificate_pdf.ACCESSIBLE_VERSION)
