@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalog, database, web
+from . import assets, catalog, database, web
 from .accounts import auth
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     catalog.init_app(app)
     web.init_app(app)
+    assets.init_app(app)
 
     blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli, catalog.bp)
     for blueprint in blueprints:

@@ -57,6 +57,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # a trainee may read a lesson for hours before pressing a button
         "PROPAGATE_EXCEPTIONS": False if production else None,
+        "TEMPLATES_AUTO_RELOAD": False if production else None,  # production never re-reads templates
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:
