@@ -93,6 +93,13 @@ end
 """
 
 
+def percentile_ms(seconds: list[float], share: float) -> float | None:
+    if not seconds:
+        return None
+    ordered = sorted(seconds)
+    return round(ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] * 1000, 1)
+
+
 def lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -194,7 +201,7 @@ def prepare(env: dict[str, str], pool: int) -> dict:
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
         # Log-in cookies for the pool, minted as Flask-Login would mint them (no password hashing per user).
         pool_entries = []
-        from flask import session
+        from flask import g, session
         from flask_login import login_user
         from flask_wtf.csrf import generate_csrf
 
@@ -202,6 +209,7 @@ def prepare(env: dict[str, str], pool: int) -> dict:
         for uid, attempt_id in pool_attempts:
             with app.test_request_context("/", headers={"User-Agent": UA}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
                 login_user(users[uid])
+                g.pop("csrf_token", None)  # the app context (and g) outlives each request context
                 token = generate_csrf()
                 cookie = f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(dict(session))}"
             body = urllib.parse.urlencode({"csrf_token": token})
