@@ -14,6 +14,7 @@ from course.clock import utcnow
 from course.extensions import db
 from course.learning import services
 from course.learning.models import LessonProgress, ModuleSummary
+from course.web import _declares_no_limit
 
 from .helpers import login
 from .journey import catalog
@@ -101,3 +102,10 @@ def test_a_later_lesson_view_moves_last_viewed_once_a_minute(trainee_client, app
         summary = db.session.scalar(select(ModuleSummary).where(ModuleSummary.user_id == user_id))
         assert row.last_viewed_at == start + timedelta(minutes=2)
         assert summary.last_activity_at == start + timedelta(minutes=2)
+
+
+def test_the_rate_limiter_skips_only_views_without_limits(app):
+    with app.test_request_context("/"):
+        assert _declares_no_limit()
+    with app.test_request_context("/login", method="POST"):
+        assert not _declares_no_limit()
