@@ -44,9 +44,13 @@ $(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
 	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements-bench.txt
 	touch $@
 
-# Pages against a hello-world under one gunicorn configuration, with wrk (apt-get install wrk).
+# Pages against a hello-world under one gunicorn configuration, with wrk (apt-get install wrk), this code
+# beside BASELINE (the commit before the performance work) in the same run.
+BASELINE ?= 7254e4c
 bench-pages: $(VENV)/.dev
-	$(VENV)/bin/python -m benchmarks.pages --profile 100
+	rm -rf benchmarks/out/baseline && mkdir -p benchmarks/out/baseline
+	git archive $(BASELINE) | tar -x -C benchmarks/out/baseline
+	$(VENV)/bin/python -m benchmarks.pages --baseline benchmarks/out/baseline --profile 50
 
 # Locust against two gunicorn instances behind nginx, on PostgreSQL and Redis (see benchmarks/README.md).
 loadtest: $(VENV)/.bench

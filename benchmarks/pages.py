@@ -416,6 +416,11 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=0, help="profile N requests per page with cProfile")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also serve this checkout (e.g. `git archive` of an older commit) and measure it beside this one",
+    )
+    parser.add_argument(
         "--app-root",
         type=Path,
         default=ROOT,
@@ -442,13 +447,17 @@ def main() -> int:
         how = "copied from the cache" if cached else "seeded"
         print(f"{how}: {args.trainees} trainees, {args.pool} open attempts, {time.perf_counter() - began:.0f} s")
 
-        app, hello = free_port(), free_port()
+        app, hello, base_port = free_port(), free_port(), free_port() if args.baseline else None
         servers = [
             Server("course:create_app()", app, env, tmp / "app.log", cwd=args.app_root),
             Server("benchmarks.hello:app", hello, env, tmp / "hello.log"),
         ]
+        if base_port:
+            servers.append(Server("course:create_app()", base_port, env, tmp / "baseline.log", cwd=args.baseline))
         servers[0].wait("/login")
         servers[1].wait("/")
+        if base_port:
+            servers[2].wait("/login")
         trainee, _ = log_in(app, TRAINEE)
         admin, _ = log_in(app, ADMIN)
         question = f"/attempts/{prep['attempt']}/questions/1"
@@ -459,7 +468,6 @@ def main() -> int:
         choice = re.search(r'name="(choice)" value="([^"]+)"', page)
         save = {"csrf_token": token, "go": "next"} | ({choice[1]: choice[2]} if choice else {})
 
-        ports = {"hello": hello, "app": app}
         cases = [
             ("home (anonymous)", "app", "GET", "/", "", "", 200),
             ("log-in page (anonymous)", "app", "GET", "/login", "", "", 200),
@@ -473,39 +481,47 @@ def main() -> int:
         ]
         fields = ("name", "port", "method", "path", "cookie", "body", "status")
         cases = [dict(zip(fields, c, strict=True)) for c in cases]
-        results = {}
+        results, baseline = {}, {}
         hello_script = script_for(tmp, "hello", "GET", "", "", None)
         wrk(hello, "/", 1, args.connections, hello_script)  # warm-up
         hellos = [wrk(hello, "/", HELLO_SECONDS, args.connections, hello_script)]
+        # With --baseline, the older code answers each page right after this code, so both pairs see the
+        # same machine; the submit pool is split between them.
+        targets = [("app", app, results)] + ([("baseline", base_port, baseline)] if base_port else [])
+        pools = {"app": prep["pool"][0::2], "baseline": prep["pool"][1::2]} if base_port else {"app": prep["pool"]}
         for case in cases:
-            port = ports[case["port"]]
-            rotate = prep["pool"] if case["name"] == "submit (POST)" else None
-            if rotate:
-                # The first pool entry checks the status; the warm-up is the matrix run before it.
-                probe = request(port, "POST", rotate[0][0], rotate[0][1], rotate[0][2])
-                rotate = rotate[1:]
-                case["path"] = rotate[0][0]
-            else:
-                probe = request(port, case["method"], case["path"], case["cookie"], case["body"])
-            assert probe[0] == case["status"], f"{case['name']}: {probe[0]} (expected {case['status']})"
-            script = script_for(tmp, case["name"], case["method"], case["cookie"], case["body"], rotate)
-            if not rotate:
-                wrk(port, case["path"], 1, args.connections, script)  # warm-up
-            result = wrk(port, case["path"], args.duration, args.connections, script)
-            result["sets_cookie"] = any(c.startswith("session=") for c in probe[1]["set-cookie"])
+            for which, port, into in targets:
+                rotate = pools[which] if case["name"] == "submit (POST)" else None
+                if rotate:  # the first entry checks the status; the matrix run before it was the warm-up
+                    probe = request(port, "POST", rotate[0][0], rotate[0][1], rotate[0][2])
+                    rotate = rotate[1:]
+                    path = rotate[0][0]
+                else:
+                    path = case["path"]
+                    probe = request(port, case["method"], path, case["cookie"], case["body"])
+                assert probe[0] == case["status"], f"{which} {case['name']}: {probe[0]} (expected {case['status']})"
+                script = script_for(
+                    tmp, f"{which}-{case['name']}", case["method"], case["cookie"], case["body"], rotate
+                )
+                if not rotate:
+                    wrk(port, path, 1, args.connections, script)  # warm-up
+                result = wrk(port, path, args.duration, args.connections, script)
+                result["sets_cookie"] = any(c.startswith("session=") for c in probe[1]["set-cookie"])
+                into[case["name"]] = result
+                print(f"{which:<8} {case['name']:<40} {result['rps']:>8.1f} req/s  p50 {result['p50_ms']:>7.2f} ms")
             # hello-world right before and right after each page: the machine's speed drifts within a run
             hellos.append(wrk(hello, "/", HELLO_SECONDS, args.connections, hello_script))
-            result["hello_rps"] = round((hellos[-2]["rps"] + hellos[-1]["rps"]) / 2, 1)
-            results[case["name"]] = result
-            print(f"{case['name']:<40} {result['rps']:>8.1f} req/s  p50 {result['p50_ms']:>7.2f} ms", flush=True)
+            for _, _, into in targets:
+                into[case["name"]]["hello_rps"] = round((hellos[-2]["rps"] + hellos[-1]["rps"]) / 2, 1)
 
         rates = [h["rps"] for h in hellos]
         floor = sum(rates) / len(rates)
-        for name, result in results.items():
-            result["ratio"] = round(result["rps"] / result["hello_rps"], 3)
-            if name in TARGETS:
-                result["target"] = TARGETS[name]
-                result["met"] = result["ratio"] >= TARGETS[name]
+        for pages in (results, baseline):
+            for name, result in pages.items():
+                result["ratio"] = round(result["rps"] / result["hello_rps"], 3)
+                if name in TARGETS:
+                    result["target"] = TARGETS[name]
+                    result["met"] = result["ratio"] >= TARGETS[name]
         record = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end",
@@ -518,6 +534,8 @@ def main() -> int:
             "app_root": str(args.app_root),
             "pages": results,
         }
+        if baseline:
+            record["baseline"] = {"app_root": str(args.baseline), "pages": baseline}
         previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         previous[args.label] = record
         RESULTS.write_text(json.dumps(previous, indent=2) + "\n")
@@ -544,11 +562,17 @@ def main() -> int:
 
 
 def print_table(record: dict) -> None:
+    if "baseline" in record:
+        print_pages(record, "baseline (" + record["baseline"]["app_root"] + ")", record["baseline"]["pages"])
+    print_pages(record, "this code", record["pages"])
+
+
+def print_pages(record: dict, title: str, pages: dict) -> None:
     runs = record["hello_world_runs"]
-    print(f"\n{record['date']}; hello-world {record['hello_world_rps']} req/s (runs {min(runs)} to {max(runs)})")
+    print(f"\n{title}, {record['date']}; hello-world {record['hello_world_rps']} req/s ({min(runs)} to {max(runs)})")
     print(f"{'page':<40} {'req/s':>8} {'hello':>7} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}", end="")
     print("  cookie  target")
-    for name, r in record["pages"].items():
+    for name, r in pages.items():
         target = f"{r['target']:.2f} {'met' if r['met'] else 'MISSED'}" if "target" in r else ""
         print(
             f"{name:<40} {r['rps']:>8.1f} {r['hello_rps']:>7.0f} {r['ratio']:>6.3f} {r['p50_ms']:>8.2f} "

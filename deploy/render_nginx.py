@@ -44,7 +44,7 @@ def render(
 ) -> str:
     values = {
         "@SERVER_NAME@": server_name,
-        "@UPSTREAMS@": "\n".join(f"    server {u} max_fails=1 fail_timeout=10s;" for u in upstreams),
+        "@UPSTREAMS@": "\n".join(f"    server {u} max_fails=3 fail_timeout=10s;" for u in upstreams),
         "@STATIC_ROOT@": static_root.rstrip("/"),
         "@TLS_CERT@": cert,
         "@TLS_KEY@": key,
