@@ -82,8 +82,11 @@ class Visitor(HttpUser):
             return response
 
     def log_in(self, email: str) -> None:
-        self.get("/login", "log-in page")
-        self.post("/login", "log in", {"email": email, "password": PASSWORD}, ok=(302,))
+        for _ in range(3):  # a person whose page failed to load tries again
+            if self.get("/login", "log-in page").status_code != 200:
+                continue
+            if self.post("/login", "log in", {"email": email, "password": PASSWORD}, ok=(302,)).status_code == 302:
+                return
 
 
 class Trainee(Visitor):
@@ -94,10 +97,13 @@ class Trainee(Visitor):
         super().on_start()
         self.module, self.read = 0, set()
         if random.random() < 0.3 or not TRAINEES:
-            self.get("/register", "register page")
             email = f"load-{uuid.uuid4().hex[:12]}@load.example"
             form = {"email": email, "display_name": "Load Trainee", "password": PASSWORD, "confirm": PASSWORD}
-            self.post("/register", "register", form, ok=(302,))
+            for _ in range(3):
+                if self.get("/register", "register page").status_code != 200:
+                    continue
+                if self.post("/register", "register", form, ok=(302,)).status_code == 302:
+                    break
         else:  # an account made for the run that has read the first module already: its quiz comes first
             self.log_in(TRAINEES[next(accounts) % len(TRAINEES)])
             self.read.add(0)
