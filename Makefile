@@ -4,7 +4,7 @@ PYTHON ?= python3
 PORT ?= 5000
 FLASK = FLASK_APP=course $(VENV)/bin/flask
 
-.PHONY: run test lint format check bench clean
+.PHONY: run test lint format check bench bench-pages loadtest clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,22 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(VENV)/bin/python -m benchmarks.run
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements-bench.txt
+	touch $@
+
+# Pages against a hello-world under one gunicorn configuration, with wrk (apt-get install wrk), this code
+# beside BASELINE (the commit before the performance work) in the same run.
+BASELINE ?= 7254e4c
+bench-pages: $(VENV)/.dev
+	rm -rf benchmarks/out/baseline && mkdir -p benchmarks/out/baseline
+	git archive $(BASELINE) | tar -x -C benchmarks/out/baseline
+	$(VENV)/bin/python -m benchmarks.pages --baseline benchmarks/out/baseline --profile 50
+
+# Locust against two gunicorn instances behind nginx, on PostgreSQL and Redis (see benchmarks/README.md).
+loadtest: $(VENV)/.bench
+	$(VENV)/bin/python -m benchmarks.load.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import catalog, converters, database, mail, web
+from . import assets, catalog, converters, database, mail, web
 from .accounts import auth, data_rights_views, identity_views, passwords  # noqa: F401 (the *_views add routes)
 from .accounts.cli import bp as users_cli
 from .accounts.invitation_views import bp as invitations_bp
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     catalog.init_app(app)
     web.init_app(app)
+    assets.init_app(app)
 
     blueprints = (
         accounts_bp,

@@ -133,6 +133,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         # Shown in every page title, on the certificate and in exports; set once here.
         "COURSE_NAME": os.environ.get("COURSE_NAME", "Ketamine staff course"),
         "COURSE_TITLE": os.environ.get("COURSE_TITLE", "Ketamine: uses, mechanism, risks and legal status"),
+        "TEMPLATES_AUTO_RELOAD": False if production else None,  # production never re-reads templates
     }
     if os.environ.get("SERVER_NAME"):
         config["SERVER_NAME"] = os.environ["SERVER_NAME"]

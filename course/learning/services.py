@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,8 @@ from ..quizzes.services import allowances_of, attempts_of
 from . import summary
 from .models import Certificate, LessonProgress
 from .status import ModuleStatus, NextStep, module_status, next_step
+
+VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get before a page view writes
 
 
 def _progress_rows(user_id: int, module_slug: str | None = None) -> list[LessonProgress]:
@@ -65,8 +67,16 @@ def _touch(user_id: int, module: Module, anchor: str, now: datetime, complete: b
             _touch(user_id, module, anchor, now, complete)
 
 
-def open_page(user_id: int, module: Module, anchor: str, now: datetime | None = None) -> None:
-    _touch(user_id, module, anchor, now or utcnow(), complete=False)
+def open_page(user_id: int, module: Module, anchor: str, now: datetime | None = None) -> set[str]:
+    """Record a visit and return the module's completed pages, from one query when nothing needs writing:
+    the first visit inserts the row, later ones move "last viewed" (and the summary's last activity) only
+    when it is over VIEW_RECORD_INTERVAL old, so reading a page again writes nothing."""
+    now = now or utcnow()
+    rows = _progress_rows(user_id, module.slug)
+    row = next((r for r in rows if r.page_anchor == anchor), None)
+    if row is None or now - row.last_viewed_at >= VIEW_RECORD_INTERVAL:
+        _touch(user_id, module, anchor, now, complete=False)
+    return {r.page_anchor for r in rows if r.completed_at}
 
 
 def complete_page(user_id: int, module: Module, anchor: str, now: datetime | None = None) -> None:

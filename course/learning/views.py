@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from .. import throttle
 from ..catalog import get_catalog
 from ..errors import CourseError
-from ..views_support import module_or_404, refuse
+from ..views_support import module_or_404, refuse, render_for_anonymous
 from . import certificate_pdf, services
 
 bp = Blueprint("learning", __name__)
@@ -17,7 +17,7 @@ bp = Blueprint("learning", __name__)
 @bp.get("/")
 def home():
     progress = services.course_progress(current_user.id, get_catalog()) if current_user.is_authenticated else None
-    return render_template("learning/home.html", catalog=get_catalog(), progress=progress)
+    return render_for_anonymous("learning/home.html", catalog=get_catalog(), progress=progress)
 
 
 @bp.get("/modules/<slug>")
@@ -55,8 +55,7 @@ def page(slug: str, anchor: str):
     page = module.page(anchor)
     if page is None:
         abort(404)
-    services.open_page(current_user.id, module, anchor)
-    done = services.completed_pages(current_user.id, slug)
+    done = services.open_page(current_user.id, module, anchor)
     return render_template(
         "learning/page.html", module=module, page=page, done=done, next_page=module.next_page(anchor)
     )
