@@ -8,7 +8,7 @@ from functools import wraps
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from . import sessions
 from .models import User
 
@@ -20,10 +20,7 @@ def load_user(user_id: str) -> User | None:
     ident, _, token = user_id.partition(":")
     if not ident.isdigit():
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.session_token != token:
-        return None
-    return sessions.check(user)
+    return sessions.load(int(ident), token)
 
 
 def require_role(*roles: str) -> Callable:

@@ -113,11 +113,21 @@ def active(user_id: int) -> list[UserSession]:
     )
 
 
-def check(user: User) -> User | None:
-    """For the user loader: `user` while this cookie's session row is alive, else None."""
+def load(user_id: int, user_token: str) -> User | None:
+    """For the user loader: the user and this cookie's session row in one query (so a page costs no
+    more statements than before), the user only while the row is alive."""
     sid = current_id()
-    record = db.session.get(UserSession, sid) if sid else None
-    if record is None or record.user_id != user.id:
+    if sid is None:
+        return None
+    found = db.session.execute(
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id == sid)
+    ).first()
+    if found is None:
+        return None
+    user, record = found
+    if user.session_token != user_token:
         return None
     idle, lifetime = _limits()
     now = clock.utcnow()
