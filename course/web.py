@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import charts
 from .catalog import get_catalog
 
 MESSAGES = {
@@ -62,5 +63,6 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(Exception, _handle_unexpected)
     app.after_request(_security_headers)
     app.jinja_env.globals["catalog"] = get_catalog
+    app.jinja_env.globals["charts"] = charts  # pure geometry for templates/_charts.html
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.models import User
-from ..content.model import THEMES, Module
+from ..content.model import Module
 from ..extensions import db
+from ..quizzes.mastery import theme_mastery
 from ..quizzes.models import AttemptItem, QuizAttempt
 from ..quizzes.rules import AttemptStatus
 from . import statistics
@@ -71,18 +72,6 @@ def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> Q
         prompts,
         objectives,
     )
-
-
-def theme_mastery(user_ids_query) -> dict[str, float | None]:
-    """Share of the marks available on each theme that were earned, over all submitted attempts."""
-    rows = db.session.execute(
-        select(AttemptItem.theme, func.sum(AttemptItem.score), func.count())
-        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
-        .where(QuizAttempt.status == AttemptStatus.SUBMITTED, QuizAttempt.user_id.in_(user_ids_query))
-        .group_by(AttemptItem.theme)
-    )
-    found = {theme: (100 * (earned or 0) / count if count else None) for theme, earned, count in rows}
-    return {theme: found.get(theme) for theme in THEMES}
 
 
 def trainee_mastery(trainee_id: int) -> dict[str, float | None]:
