@@ -3,6 +3,7 @@ the pure `statistics` module; this module only gathers the marks, scoped to what
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ class QuizReport:
     all: statistics.QuizStats  # every attempt, retakes and practice included
     prompts: dict[str, str]
     objectives: list[ObjectiveRow]
+    scores: tuple[float, ...] = ()  # every submitted attempt's score, percent of the marks it served
 
 
 def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> QuizReport:
@@ -71,6 +73,7 @@ def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> Q
         statistics.analyse(list(attempts.values())),
         prompts,
         objectives,
+        tuple(100.0 * math.fsum(marks.values()) / len(marks) for marks in attempts.values() if marks),
     )
 
 
