@@ -77,7 +77,7 @@ class Meter:
     share: float  # 0-100
 
 
-def meter(done: float, total: float, mark: float | None = None, width: float = 160, height: float = 16) -> Meter:
+def meter(done: float, total: float, mark: float | None = None, width: float = 160, height: float = 18) -> Meter:
     """`done` of `total` as a filled bar; `mark` is a percentage drawn as a line across it."""
     share = 100.0 * done / total if total > 0 else 0.0
     axis = Axis(0, 100, 0, width)
