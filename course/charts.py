@@ -111,7 +111,7 @@ class HBarChart:
 
 def hbars(
     rows: Sequence[tuple[str, float | None]],
-    width: float = 420,
+    width: float = 360,
     left: float = 100,
     right: float = 56,
     row: float = 34,
@@ -180,8 +180,8 @@ def histogram(
     values: Sequence[float],
     bins: int = 10,
     mark: float | None = None,
-    width: float = 480,
-    height: float = 260,
+    width: float = 400,
+    height: float = 240,
 ) -> Histogram:
     """Counts of percentages in `bins` equal bins over 0-100; 100 falls in the last bin."""
     plot = _plot(width, height, 48, 16, 16, 44)
@@ -244,8 +244,8 @@ def scatter(
     x_guides: Sequence[float] = (),
     y_guides: Sequence[float] = (),
     y_range: tuple[float, float] = (-100, 100),
-    width: float = 480,
-    height: float = 340,
+    width: float = 420,
+    height: float = 320,
 ) -> Scatter:
     """Points on a 0-100 x axis and a `y_range` y axis, with dashed guide lines at the given values."""
     plot = _plot(width, height, 52, 16, 20, 48)
@@ -320,7 +320,7 @@ class Stacked:
 def stacked(
     rows: Sequence[tuple[str, Sequence[tuple[str, int]]]],
     total: int,
-    width: float = 520,
+    width: float = 400,
     left: float = 44,
     right: float = 16,
     row: float = 24,

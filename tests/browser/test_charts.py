@@ -74,6 +74,10 @@ def test_instructor_chart_pages(app, seeded, make_user, new_page, size):
         assert_accessible(page, url)
         assert page.locator("figure.chart svg[role=img]").count() >= 1, url
         shoot(page, f"{name}-{size}")
+        if size == "desktop":
+            page.emulate_media(media="print")
+            shoot(page, f"{name}-print")
+            page.emulate_media(media="screen")
     # the tables behind "Show as table" open without JavaScript and pass axe too
     page.goto(pages["statistics"])
     for summary in page.locator("details.chart-table summary").all():
@@ -88,6 +92,10 @@ def test_trainee_dashboard_and_lessons_with_figures(app, seeded, new_page, size)
     assert_accessible(page, "/dashboard")
     assert page.locator("#mastery-chart svg[role=img]").count() == 1
     shoot(page, f"dashboard-{size}")
+    if size == "desktop":  # what a printout looks like: no navigation, charts and tables in black and white
+        page.emulate_media(media="print")
+        shoot(page, "dashboard-print")
+        page.emulate_media(media="screen")
     for url in lessons_with_figures(app):
         assert_accessible(page, url)
         shoot(page, f"lesson-{url.rsplit('/', 1)[-1]}-{size}")

@@ -16,9 +16,9 @@ from ..helpers import text
 from ..svg import elements, num
 from ..world import build_world, client_for
 
-STACK_LEFT, STACK_PLOT = 44, 520 - 44 - 16  # charts.stacked defaults
-HIST_LEFT, HIST_RIGHT, HIST_TOP, HIST_BOTTOM = 48, 480 - 16, 16, 260 - 44  # charts.histogram defaults
-SC_LEFT, SC_RIGHT, SC_TOP, SC_BOTTOM = 52, 480 - 20, 16, 340 - 48  # charts.scatter defaults
+STACK_LEFT, STACK_PLOT = 44, 400 - 44 - 16  # charts.stacked defaults
+HIST_LEFT, HIST_RIGHT, HIST_TOP, HIST_BOTTOM = 48, 400 - 16, 16, 240 - 44  # charts.histogram defaults
+SC_LEFT, SC_RIGHT, SC_TOP, SC_BOTTOM = 52, 420 - 20, 16, 320 - 48  # charts.scatter defaults
 LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 40, 220 - 12, 10, 140 - 30  # charts.line defaults
 
 

@@ -13,7 +13,7 @@ from ..helpers import post, text
 from ..journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
 from ..svg import elements, num
 
-BAR_PLOT = 420 - 100 - 56  # charts.hbars: width - left - right
+BAR_PLOT = 360 - 100 - 56  # charts.hbars: width - left - right
 METER = 160
 
 
