@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from werkzeug.exceptions import HTTPException
 
-from . import inputs
+from . import charts, inputs
 from .catalog import get_catalog
 from .config import PROJECT_ROOT
 from .extensions import limiter
@@ -119,5 +119,6 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.add_url_rule("/accessibility", "accessibility", _accessibility)
     app.jinja_env.globals["catalog"] = get_catalog
+    app.jinja_env.globals["charts"] = charts  # pure geometry for templates/_charts.html
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

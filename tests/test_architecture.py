@@ -13,6 +13,7 @@ PURE = [
     "quizzes/serving.py",
     "quizzes/rules.py",
     "instructor/statistics.py",
+    "charts.py",
 ]
 WEB_OR_DB = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms", "jinja2")
 

@@ -94,6 +94,7 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
         (active < now - timedelta(days=INACTIVE_DAYS)) & (passed < modules),
     )
     nearly_done = passed == modules - 1
+    inactive = (active < now - timedelta(days=INACTIVE_DAYS)) & (passed < modules)
     stmt = (
         select(
             User.id,
@@ -104,6 +105,7 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
             totals.c.last_activity,
             needs_help.label("needs_help"),
             nearly_done.label("nearly_done"),
+            inactive.label("inactive"),
         )
         .outerjoin(totals, totals.c.user_id == User.id)
         .where(User.id.in_(visible))
@@ -222,3 +224,60 @@ def csv_row(row: Row) -> list:
     for cell in row.cells:
         values += [cell.status, round(cell.score or 0, 1)]
     return values
+
+
+@dataclass(frozen=True)
+class ModuleCounts:
+    slug: str
+    number: int
+    title: str
+    passed: int
+    in_progress: int  # started (pages read or an attempt), not passed
+    not_started: int
+
+
+@dataclass(frozen=True)
+class Glance:
+    """The viewer's trainees (in one cohort, or all of them) at a glance, for the chart above the matrix."""
+
+    trainees: int
+    needs_help: int
+    inactive: int
+    modules: list[ModuleCounts]
+
+
+def glance(viewer: User, catalog: Catalog, cohort_id: int | None, now: datetime) -> Glance:
+    """One aggregate query whatever the number of trainees: per module over `module_summary`, with the
+    trainee count and the signals from the matrix's own per-trainee aggregate (so "needs help" means the same
+    in both) as scalar subqueries over one CTE. Only when no trainee has a summary row yet does a second,
+    signals-only query run."""
+    visible = visible_trainee_ids(viewer, cohort_id)
+    trainees = _aggregate(viewer, MatrixQuery(cohort_id=cohort_id), len(catalog.modules), now)
+    people = trainees.order_by(None).cte("people")
+    signals = (
+        func.count(),
+        func.coalesce(func.sum(case((people.c.needs_help, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((people.c.inactive, 1), else_=0)), 0),
+    )
+    started = (ModuleSummary.pages_done > 0) | (ModuleSummary.attempts > 0)
+    rows = db.session.execute(
+        select(
+            ModuleSummary.module_slug,
+            func.sum(case((ModuleSummary.passed, 1), else_=0)),
+            func.sum(case((~ModuleSummary.passed & started, 1), else_=0)),
+            *(select(signal).select_from(people).scalar_subquery() for signal in signals),
+        )
+        .where(ModuleSummary.user_id.in_(visible))
+        .group_by(ModuleSummary.module_slug)
+    ).all()
+    if rows:
+        total, needs_help, inactive = rows[0][3:]
+    else:
+        total, needs_help, inactive = db.session.execute(select(*signals).select_from(people)).one()
+    total = int(total or 0)
+    per_module = {slug: (int(passed or 0), int(going or 0)) for slug, passed, going, *_ in rows}
+    modules = []
+    for module in catalog.modules:
+        passed, going = per_module.get(module.slug, (0, 0))
+        modules.append(ModuleCounts(module.slug, module.number, module.title, passed, going, total - passed - going))
+    return Glance(total, int(needs_help or 0), int(inactive or 0), modules)

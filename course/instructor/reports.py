@@ -3,13 +3,15 @@ the pure `statistics` module; this module only gathers the marks, scoped to what
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.models import User
-from ..content.model import THEMES, Module
+from ..content.model import Module
 from ..extensions import db
+from ..quizzes.mastery import theme_mastery
 from ..quizzes.models import AttemptItem, QuizAttempt
 from ..quizzes.rules import AttemptStatus
 from . import statistics
@@ -31,6 +33,7 @@ class QuizReport:
     all: statistics.QuizStats  # every attempt, retakes and practice included
     prompts: dict[str, str]
     objectives: list[ObjectiveRow]
+    scores: tuple[float, ...] = ()  # every submitted attempt's score, percent of the marks it served
 
 
 def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> QuizReport:
@@ -70,19 +73,8 @@ def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> Q
         statistics.analyse(list(attempts.values())),
         prompts,
         objectives,
+        tuple(100.0 * math.fsum(marks.values()) / len(marks) for marks in attempts.values() if marks),
     )
-
-
-def theme_mastery(user_ids_query) -> dict[str, float | None]:
-    """Share of the marks available on each theme that were earned, over all submitted attempts."""
-    rows = db.session.execute(
-        select(AttemptItem.theme, func.sum(AttemptItem.score), func.count())
-        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
-        .where(QuizAttempt.status == AttemptStatus.SUBMITTED, QuizAttempt.user_id.in_(user_ids_query))
-        .group_by(AttemptItem.theme)
-    )
-    found = {theme: (100 * (earned or 0) / count if count else None) for theme, earned, count in rows}
-    return {theme: found.get(theme) for theme in THEMES}
 
 
 def trainee_mastery(trainee_id: int) -> dict[str, float | None]:

@@ -63,7 +63,11 @@ def matrix_view():
     query = _matrix_query()
     page = matrix.matrix_page(current_user, get_catalog(), query, utcnow())
     return render_template(
-        "instructor/matrix.html", page=page, query=query, cohorts=access.visible_cohorts(current_user)
+        "instructor/matrix.html",
+        page=page,
+        query=query,
+        cohorts=access.visible_cohorts(current_user),
+        glance=matrix.glance(current_user, get_catalog(), query.cohort_id, utcnow()),
     )
 
 

@@ -78,7 +78,8 @@ def complete(slug: str, anchor: str):
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("learning/dashboard.html", progress=services.course_progress(current_user.id, get_catalog()))
+    found = services.dashboard(current_user.id, get_catalog())
+    return render_template("learning/dashboard.html", progress=found.progress, mastery=found.mastery)
 
 
 def _email_ok() -> bool:
