@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalog, database, web
+from . import catalog, database, observability, web
 from .accounts import auth, passwords
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(build_config(Path(app.instance_path), config))
     passwords.configure(app.config["PASSWORD_HASH_METHOD"])
+    observability.init_app(app)  # first: request ids and timing wrap everything else
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

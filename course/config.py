@@ -66,6 +66,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "WTF_CSRF_TIME_LIMIT": None,  # a trainee may read a lesson for hours before pressing a button
         "PROPAGATE_EXCEPTIONS": False if production else None,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Logs: JSON lines on standard error (LOG_FORMAT=text for people reading a terminal).
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
         # Shown in every page title, on the certificate and in exports; set once here.
         "COURSE_NAME": os.environ.get("COURSE_NAME", "Ketamine staff course"),
         "COURSE_TITLE": os.environ.get("COURSE_TITLE", "Ketamine: uses, mechanism, risks and legal status"),

@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import observability
 from .catalog import get_catalog
 
 MESSAGES = {
@@ -42,7 +43,12 @@ def _handle_csrf(error: CSRFError):
 
 
 def _handle_unexpected(error: Exception):
-    return _error_page(500)
+    # -- reliability (issue 11): log it with its traceback and request id; the page shows the id --
+    observability.log_unhandled(error)
+    title, message = MESSAGES[500]
+    page = render_template("server_error.html", title=title, message=message, request_id=observability.request_id())
+    return page, 500
+    # -- end --
 
 
 def _security_headers(response):
