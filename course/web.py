@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import observability
 from .catalog import get_catalog
+from .extensions import db
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
@@ -31,6 +32,8 @@ def _error_page(status: int, detail: str | None = None):
 
 
 def _handle_http(error: HTTPException):
+    if error.code == 500:
+        return _server_error_page()
     if error.code == 429:
         return _error_page(429, "Too many failed log-in attempts from your address. Wait a minute, then try again.")
     if error.code in MESSAGES:
@@ -42,13 +45,26 @@ def _handle_csrf(error: CSRFError):
     return _error_page(400, "This form has expired or did not come from this site. Reload the page and send it again.")
 
 
-def _handle_unexpected(error: Exception):
-    # -- reliability (issue 11): log it with its traceback and request id; the page shows the id --
-    observability.log_unhandled(error)
+# -- reliability (issue 11): the 500 page, which must show even when the database is what failed --
+def _server_error_page():
+    """Rendered straight from the template, without the context processors: Flask-Login's would load
+    the current user, through the very database that may have just failed. The session is rolled
+    back first, so the request's teardown and logging start clean."""
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection: nothing to roll back
+        observability.error_log.warning("Rollback after an error failed", exc_info=True)
     title, message = MESSAGES[500]
-    page = render_template("server_error.html", title=title, message=message, request_id=observability.request_id())
-    return page, 500
-    # -- end --
+    template = current_app.jinja_env.get_template("server_error.html")
+    return template.render(title=title, message=message, request_id=observability.request_id()), 500
+
+
+def _handle_unexpected(error: Exception):
+    observability.log_unhandled(error)
+    return _server_error_page()
+
+
+# -- end --
 
 
 def _security_headers(response):
