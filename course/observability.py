@@ -106,6 +106,12 @@ def configure_logging(app: Flask) -> None:
                 if text
                 else JsonFormatter()
             )
+    # Flask-Limiter says when Redis is unreachable and when it is back; it only has a NullHandler.
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.setLevel(logging.INFO)
+    for handler in logger.handlers:
+        if isinstance(handler, _StderrHandler) and handler not in limiter_log.handlers:
+            limiter_log.addHandler(handler)
     if not any(isinstance(f, _RequestIdFilter) for f in logger.filters):
         logger.addFilter(_RequestIdFilter())
     access_log.propagate = True

@@ -58,7 +58,7 @@ class RedisServer:
             self.process.wait(timeout=10)
             self.process = None
 
-    def keys(self) -> list[bytes]:
+    def stored_keys(self) -> list[bytes]:
         with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
             sock.sendall(b"KEYS *\r\n")
             time.sleep(0.1)
