@@ -9,23 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-import pytest
-
-from course.extensions import limiter
-
 from ..helpers import PASSWORD, login, logout
-from .support import RedisServer
-
-pytestmark = pytest.mark.skipif(not RedisServer.available(), reason="redis-server is not installed")
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
-    limiter._storage_dead = False  # the limiter is one object for the whole test session
 
 
 def _login_from(client, email: str, password: str, address: str):
