@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalog, database, health, observability, web
+from . import catalog, database, health, metrics, observability, web
 from .accounts import auth, passwords
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     catalog.init_app(app)
     web.init_app(app)
+    metrics.init_app(app)
 
     blueprints = (health.bp, accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli)
     for blueprint in blueprints:

@@ -72,6 +72,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         # Logs: JSON lines on standard error (LOG_FORMAT=text for people reading a terminal).
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
+        # /metrics answers only to `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN"),
         # Shown in every page title, on the certificate and in exports; set once here.
         "COURSE_NAME": os.environ.get("COURSE_NAME", "Ketamine staff course"),
         "COURSE_TITLE": os.environ.get("COURSE_TITLE", "Ketamine: uses, mechanism, risks and legal status"),

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import signals
 from ..clock import utcnow
 from ..content.model import Catalog, Module, Page, Quiz
 from ..errors import Conflict, CourseError, NotFound
@@ -175,6 +176,7 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
         if existing is None:
             raise Conflict("Another attempt was being started at the same moment. Try again.") from None
         return existing
+    signals.attempt_started.send(module.slug)
     return attempt
 
 
@@ -270,6 +272,7 @@ def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None
     db.session.flush()
     summary.record_attempts(user_id, catalog.module(attempt.module_slug), now)
     db.session.commit()
+    signals.attempt_submitted.send(attempt.module_slug, passed=attempt.passed)
     return attempt
 
 
