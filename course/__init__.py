@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalog, database, health, metrics, observability, web
+from . import backup, catalog, database, health, metrics, observability, web
 from .accounts import auth, passwords
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
@@ -41,7 +41,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     metrics.init_app(app)
 
-    blueprints = (health.bp, accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli)
+    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # Operations: /healthz and /readyz, /metrics (in metrics.init_app), `flask backup`.
+    app.register_blueprint(health.bp)
+    app.register_blueprint(backup.bp)
     return app
