@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import inspect
+from werkzeug.local import LocalProxy
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _WELL_FORMED = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -47,7 +48,10 @@ def loaded_user_id() -> int | None:
     """The id of the user this request has already loaded, read without a query (after a database
     error the session is rolled back and the user object expired; reading `user.id` would query)."""
     user = g.get("_login_user")
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or isinstance(user, LocalProxy):
+        # `login_user(current_user)` stores the proxy itself: reading it would recurse forever.
+        return None
+    if not getattr(user, "is_authenticated", False):
         return None
     try:
         identity = inspect(user).identity
