@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import backup, catalog, database, health, metrics, observability, web
+from . import backup, catalog, converters, database, health, metrics, observability, web
 from .accounts import auth, passwords
 from .accounts.cli import bp as users_cli
 from .accounts.views import bp as accounts_bp
@@ -25,10 +26,16 @@ from .quizzes.views import bp as quizzes_bp
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance = Path(app.instance_path)  # holds the secret key and the SQLite database: owner only
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    instance.chmod(0o700)
     app.config.update(build_config(Path(app.instance_path), config))
     passwords.configure(app.config["PASSWORD_HASH_METHOD"])
     observability.init_app(app)  # first: request ids and timing wrap everything else
+    converters.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -25,6 +25,9 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+SECRET_KEY_MIN_BYTES = 32
+
+
 def _secret_key(instance_path: Path, production: bool) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -33,8 +36,9 @@ def _secret_key(instance_path: Path, production: bool) -> str:
         raise RuntimeError("SECRET_KEY must be set when COURSE_ENV=production")
     key_file = instance_path / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
 
 
@@ -44,6 +48,25 @@ def content_dirs() -> tuple[Path, Path]:
         Path(os.environ.get("LESSONS_DIR", PROJECT_ROOT / "lessons")),
         Path(os.environ.get("QUIZZES_DIR", PROJECT_ROOT / "quizzes")),
     )
+
+
+def _list(value: str | None) -> list[str] | None:
+    items = [item.strip() for item in (value or "").split(",") if item.strip()]
+    return items or None
+
+
+def _check_production(config: dict[str, Any]) -> None:
+    """Refuse to start with settings that are only safe on a developer's machine."""
+    if len(str(config["SECRET_KEY"]).encode()) < SECRET_KEY_MIN_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes in production; "
+            'make one with: python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    if not config.get("TRUSTED_HOSTS") and not config.get("SERVER_NAME"):
+        raise RuntimeError(
+            "Set TRUSTED_HOSTS (or SERVER_NAME) in production, so links on certificates and in exports "
+            "never use a Host header a visitor made up"
+        )
 
 
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -56,11 +79,21 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "QUIZZES_DIR": content_dirs()[1],
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "fixed-window",  # throttle.give_back relies on plain counters
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per 5 minutes"),
+        "REGISTER_RATE_LIMIT": os.environ.get("REGISTER_RATE_LIMIT", "30 per hour"),
+        "JOIN_RATE_LIMIT": os.environ.get("JOIN_RATE_LIMIT", "10 per minute"),
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down must not stop log-ins: count in memory meanwhile (logged), go back when it answers.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_MAX_DAYS": int(os.environ.get("SESSION_MAX_DAYS", "14")),
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "TRUSTED_HOSTS": _list(os.environ.get("TRUSTED_HOSTS")),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -78,9 +111,13 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "COURSE_NAME": os.environ.get("COURSE_NAME", "Ketamine staff course"),
         "COURSE_TITLE": os.environ.get("COURSE_TITLE", "Ketamine: uses, mechanism, risks and legal status"),
     }
+    if os.environ.get("SERVER_NAME"):
+        config["SERVER_NAME"] = os.environ["SERVER_NAME"]
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance_path, production)
+    if config["PRODUCTION"]:
+        _check_production(config)
     if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
         # Fail fast when Redis is away (the in-memory fallback takes over) instead of hanging requests.
         config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})

@@ -4,8 +4,11 @@ locked" errors, and foreign keys switched on."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 
 from .extensions import db
 
@@ -21,9 +24,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _private_file(url: str) -> None:
+    """Create the SQLite file readable by its owner only (SQLite gives -wal and -shm the same mode)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def init_app(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    _private_file(app.config["SQLALCHEMY_DATABASE_URI"])
     with app.app_context():
         event.listen(db.engine, "connect", _sqlite_pragmas)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import observability
+from . import inputs, observability
 from .catalog import get_catalog
 from .extensions import db
 
@@ -24,20 +25,31 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 
 
-def _error_page(status: int, detail: str | None = None):
+def _error_page(status: int, detail: str | None = None, headers=None):
     title, message = MESSAGES.get(status, MESSAGES[500])
-    return render_template("error.html", title=title, message=detail or message, status=status), status
+    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links can be built, plain text
+        return f"{title}. {detail or message}\n", status, {**dict(headers or {}), "Content-Type": "text/plain"}
+    page = render_template("error.html", title=title, message=detail or message, status=status)
+    return page, status, headers or {}
 
 
 def _handle_http(error: HTTPException):
     if error.code == 500:
         return _server_error_page()
+    # The exception's own headers (Allow on a 405, Retry-After on a 429) go out with the site's page.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if error.code == 429:
-        return _error_page(429, "Too many failed log-in attempts from your address. Wait a minute, then try again.")
+        detail = getattr(error, "message", None) or (
+            "Too many failed log-in attempts from your address. Wait a minute, then try again."
+        )
+        return _error_page(429, detail, headers)
+    if error.code == 400 and getattr(error, "show_description", False):
+        return _error_page(400, error.description, headers)
     if error.code in MESSAGES:
-        return _error_page(error.code)
+        return _error_page(error.code, headers=headers)
     return error
 
 
@@ -55,8 +67,11 @@ def _server_error_page():
     except Exception:  # a dead connection: nothing to roll back
         observability.error_log.warning("Rollback after an error failed", exc_info=True)
     title, message = MESSAGES[500]
+    reference = observability.request_id()
+    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links can be built, plain text
+        return f"{title}. {message} Reference: {reference}\n", 500, {"Content-Type": "text/plain"}
     template = current_app.jinja_env.get_template("server_error.html")
-    return template.render(title=title, message=message, request_id=observability.request_id()), 500
+    return template.render(title=title, message=message, request_id=reference), 500
 
 
 def _handle_unexpected(error: Exception):
@@ -74,6 +89,8 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.endpoint and request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["PRODUCTION"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
@@ -82,6 +99,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     if app.config["PRODUCTION"]:
         app.register_error_handler(Exception, _handle_unexpected)
+    app.before_request(inputs.reject_nul)
     app.after_request(_security_headers)
     app.jinja_env.globals["catalog"] = get_catalog
     app.jinja_env.trim_blocks = True

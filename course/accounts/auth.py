@@ -8,7 +8,8 @@ from functools import wraps
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
+from . import sessions
 from .models import User
 
 PASSWORD_CHANGE_EXEMPT = {"accounts.change_password", "accounts.logout", "static"}
@@ -19,8 +20,7 @@ def load_user(user_id: str) -> User | None:
     ident, _, token = user_id.partition(":")
     if not ident.isdigit():
         return None
-    user = db.session.get(User, int(ident))
-    return user if user is not None and user.session_token == token else None
+    return sessions.load(int(ident), token)
 
 
 def require_role(*roles: str) -> Callable:

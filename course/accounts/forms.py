@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from ..inputs import SingleLine, strip
 from .models import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from .passwords import password_problem
 
@@ -25,7 +26,9 @@ class NewPassword:
 class RegisterForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX), Email()])
     display_name = StringField(
-        "Your name (shown on your certificate)", validators=[DataRequired(), Length(max=NAME_MAX)]
+        "Your name (shown on your certificate)",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=NAME_MAX), SingleLine()],
     )
     password = PasswordField("Password", validators=[DataRequired(), NewPassword()], description=PASSWORD_HINT)
     confirm = PasswordField(
@@ -35,6 +38,14 @@ class RegisterForm(FlaskForm):
         "Cohort join code (optional)",
         validators=[Optional(), Length(max=16)],
         description="If your instructor gave you a code, enter it to join their cohort.",
+    )
+
+
+class NameForm(FlaskForm):
+    display_name = StringField(
+        "Your name (shown on your certificate)",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=NAME_MAX), SingleLine()],
     )
 
 

@@ -71,3 +71,18 @@ class CohortInstructor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+
+
+class UserSession(db.Model):
+    """One log-in: the signed cookie carries a random token, this row its SHA-256. Logging out, a password
+    change, "end my other sessions", the idle timeout and the absolute lifetime delete rows, and a cookie
+    whose row is gone is anonymous, however validly signed."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    address: Mapped[str] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(255))

@@ -56,6 +56,8 @@ def register(
         raise WeakPassword(problem)
     if role not in ROLES:
         raise AccountError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
+    if find_user(email) is not None:  # before the (deliberately slow) hash, not after it
+        raise EmailTaken("An account with this email already exists. Log in instead.")
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -94,6 +96,11 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.session_token = new_session_token()
+    db.session.commit()
+
+
+def rename(user: User, display_name: str) -> None:
+    user.display_name = display_name.strip()
     db.session.commit()
 
 

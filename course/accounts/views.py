@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
 
-from ..extensions import limiter
-from . import cohorts, services
-from .forms import ChangePasswordForm, JoinForm, LoginForm, RegisterForm
+from .. import throttle
+from . import cohorts, services, sessions
+from .forms import ChangePasswordForm, JoinForm, LoginForm, NameForm, RegisterForm
 from .safe_redirect import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -23,7 +19,10 @@ def register():
         return redirect(url_for("learning.dashboard"))
     form = RegisterForm(join_code=request.args.get("code", "")[:16])
     if form.validate_on_submit():
+        throttle.registration()
         code = (form.join_code.data or "").strip()
+        if code:
+            throttle.join_code()
         try:
             cohort = cohorts.cohort_by_code(code) if code else None
         except cohorts.UnknownCohort as exc:
@@ -34,7 +33,7 @@ def register():
         except services.AccountError as exc:
             form.email.errors.append(exc.message)
             return render_template("accounts/register.html", form=form), exc.status
-        login_user(user)
+        sessions.begin(user)
         joined = f" You are in the cohort “{cohort.name}”." if cohort else ""
         flash(f"Welcome, {user.display_name}. Start with the first module.{joined}", "success")
         return redirect(url_for("learning.dashboard"))
@@ -42,25 +41,26 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code in (400, 401))
 def login():
     target = safe_next(request.args.get("next"), url_for("learning.dashboard"))
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
+        throttle.password_guess(form.email.data)  # counted before the password is checked
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append("That email and password do not match an account.")
             return render_template("accounts/login.html", form=form), 401
-        login_user(user)
+        throttle.password_right(form.email.data)
+        sessions.begin(user)
         return redirect(target)
     return render_template("accounts/login.html", form=form), 400 if form.is_submitted() else 200
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sessions.end()
     flash("You are logged out. Your progress is saved.", "success")
     return redirect(url_for("learning.home"))
 
@@ -70,6 +70,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        throttle.password_guess(current_user.email)
         try:
             services.change_password(current_user, form.current.data, form.password.data)
         except services.WrongPassword as exc:
@@ -78,7 +79,10 @@ def change_password():
         except services.WeakPassword as exc:
             form.password.errors.append(str(exc))
             return render_template("accounts/password.html", form=form), 400
-        login_user(current_user)  # the session token changed: keep this session, end the others
+        user = current_user._get_current_object()
+        throttle.password_right(user.email)
+        login_user(user)  # the user's token changed: keep this session, end the others
+        sessions.end_others(user.id)
         flash("Your password is changed.", "success")
         return redirect(url_for("learning.dashboard"))
     return render_template("accounts/password.html", form=form), 400 if form.is_submitted() else 200
@@ -88,7 +92,37 @@ def change_password():
 @login_required
 def account():
     form = JoinForm(join_code=request.args.get("code", "")[:16])
-    return render_template("accounts/account.html", form=form, cohorts=cohorts.cohorts_of_member(current_user.id))
+    return _account_page(form)
+
+
+def _account_page(form: JoinForm, status: int = 200, name_form: NameForm | None = None):
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        name_form=name_form or NameForm(formdata=None, display_name=current_user.display_name),
+        cohorts=cohorts.cohorts_of_member(current_user.id),
+        sessions=sessions.active(current_user.id),
+        current_session=sessions.current_id(),
+    ), status
+
+
+@bp.post("/account/name")
+@login_required
+def rename():
+    form = NameForm()
+    if not form.validate_on_submit():
+        return _account_page(JoinForm(formdata=None), 400, name_form=form)
+    services.rename(current_user, form.display_name.data)
+    flash("Your name is changed.", "success")
+    return redirect(url_for(".account"), 303)
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = sessions.end_others(current_user.id)
+    flash(f"Ended {ended} other session{'s' if ended != 1 else ''}. This one stays signed in.", "success")
+    return redirect(url_for(".account"), 303)
 
 
 @bp.post("/account/join")
@@ -96,6 +130,7 @@ def account():
 def join_cohort():
     form = JoinForm()
     if form.validate_on_submit():
+        throttle.join_code()
         try:
             cohort = cohorts.join(current_user.id, form.join_code.data)
         except cohorts.UnknownCohort as exc:
@@ -103,7 +138,7 @@ def join_cohort():
         else:
             flash(f"You joined the cohort “{cohort.name}”.", "success")
             return redirect(url_for(".account"), 303)
-    return render_template("accounts/account.html", form=form, cohorts=cohorts.cohorts_of_member(current_user.id)), 400
+    return _account_page(form, 400)
 
 
 @bp.get("/join/<code>")

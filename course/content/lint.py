@@ -1,40 +1,91 @@
 """Quiz and lesson lint: warnings about items that work but teach or measure badly.
 
 These follow common item-writing guidance (and Moodle's statistics notes): a "select all" prompt must say
-so, the right answer should not be guessable from its length, and a pool must be large enough that retakes
-draw fresh questions.
+so, neither the wording (`itemlint.py`) nor the length of an option should give the key away, a bank's
+true/false answers should not lean one way, a pool must be large enough that retakes draw fresh
+questions, every objective needs enough questions to be retested unseen, and no item should appear twice
+in the course under two ids.
 """
 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
-from .model import Catalog, Module, Question
+from .itemlint import question_warnings
+from .model import Catalog, Module, Question, Quiz
 from .problems import Problem
 
-ABOVE = re.compile(r"\b(?:all|none)\s+of\s+the\s+above\b", re.I)
-SELECT_ALL = re.compile(r"select\s+all\s+that\s+apply", re.I)
 MIN_WORDS, MAX_WORDS = 500, 1500
 POOL_FACTOR = 3
+TRUE_SHARE = (40, 60)  # percent of a bank's true/false answers that may be "true"
+MIN_TRUE_FALSE = 4  # below this, one item more or less swings the share too far to judge
+MIN_PER_OBJECTIVE = 3  # CONTENT-FORMAT.md: enough that a retake can use a question not seen answered
+NEAR_DUPLICATE = 0.85
+"""Similarity of two questions' normalised words (prompt, options, pairs), from 0 to 1, at which two
+questions in different quizzes count as one item written twice.
+
+The measure is the Dice coefficient of the two bags of words, 2 * shared words / all words, which is what
+difflib's `SequenceMatcher.quick_ratio()` computes. It ignores word order, so a true/false statement with
+its clauses swapped ("In the US, X is Y" / "X is Y in the US") still matches, and a changed answer ("is" /
+"is not") does not hide a repeat. Words, not characters: over characters every English text shares most
+letters, so the cheap bounds prune nothing and the check took a minute and a half on the ~190 items;
+over words it takes a fraction of a second. 0.85 is about one word in seven changed: on the banks of
+November 2026 every pair above it is the same item reworded, while pairs from 0.55 to 0.70 already include
+distinct questions on one topic (a product's status vs. a country's law), which a strict check must not
+fail on.
+"""
 
 
-def _question_warnings(path: str, q: Question) -> list[Problem]:
+def _key_length_warnings(quiz: Quiz) -> list[Problem]:
+    """The right option of a single question should not stand out as the longest, nor as the shortest."""
+    longest = shortest = 0
+    singles = [q for q in quiz.questions if q.type == "single" and any(o.correct for o in q.options)]
+    for q in singles:
+        right = len(next(o for o in q.options if o.correct).text.strip())
+        others = [len(o.text.strip()) for o in q.options if not o.correct]
+        longest += all(right > n for n in others)
+        shortest += all(right < n for n in others)
+    return [
+        Problem(quiz.path, 1, f"the correct option is the {which} in {count} of {len(singles)} single questions")
+        for which, count in (("longest", longest), ("shortest", shortest))
+        if count * 2 > len(singles)
+    ]
+
+
+def _true_false_warnings(quiz: Quiz) -> list[Problem]:
+    """A bank whose true/false answers lean one way rewards always answering that way."""
+    answers = [q.answer for q in quiz.questions if q.type == "true_false"]
+    true = answers.count(True)
+    low, high = TRUE_SHARE
+    if len(answers) < MIN_TRUE_FALSE or low * len(answers) <= 100 * true <= high * len(answers):  # no rounding
+        return []
+    message = (
+        f"{true} of {len(answers)} true/false answers are true ({round(100 * true / len(answers))}%); "
+        f"keep the share of true answers between {low}% and {high}%"
+    )
+    return [Problem(quiz.path, 1, message)]
+
+
+def _objective_warnings(module: Module, quiz: Quiz) -> list[Problem]:
+    """Objectives with too few questions; a missing or unknown objective is the loader's error, not ours."""
+    counts = dict.fromkeys(range(1, len(module.objectives) + 1), 0)
+    for q in quiz.questions:
+        if q.objective in counts:
+            counts[q.objective] += 1
     found = []
-    if q.type == "multiple" and not SELECT_ALL.search(q.prompt):
-        found.append(
-            Problem(path, q.line, f"'{q.id}': a multiple question's prompt should say 'Select all that apply'")
-        )
-    texts = [o.text.strip().lower() for o in q.options]
-    if len(set(texts)) != len(texts):
-        found.append(Problem(path, q.line, f"'{q.id}': duplicate options"))
-    if any(ABOVE.search(o.text) for o in q.options):
-        found.append(Problem(path, q.line, f"'{q.id}': avoid 'all of the above' / 'none of the above'"))
+    for number, count in counts.items():
+        if count == 0:
+            message = f"objective {number} of module '{module.slug}' has no question"
+        elif count < MIN_PER_OBJECTIVE:
+            message = (
+                f"objective {number} of module '{module.slug}' has {count} question{'s' if count > 1 else ''}, "
+                f"fewer than {MIN_PER_OBJECTIVE}: a trainee who misses it cannot be retested with an unseen question"
+            )
+        else:
+            continue
+        found.append(Problem(quiz.path, 1, message))
     return found
-
-
-def _longest_is_correct(q: Question) -> bool:
-    correct = next(o for o in q.options if o.correct)
-    return all(len(correct.text) > len(o.text) for o in q.options if o is not correct)
 
 
 def _module_warnings(module: Module) -> list[Problem]:
@@ -46,19 +97,15 @@ def _module_warnings(module: Module) -> list[Problem]:
     if quiz is None:
         found.append(Problem(lesson_path, 1, f"module '{module.slug}' has no quiz"))
         return found
-    quiz_path = quiz.path
     for q in quiz.questions:
-        found += _question_warnings(quiz_path, q)
-    singles = [q for q in quiz.questions if q.type == "single"]
-    longest = sum(_longest_is_correct(q) for q in singles)
-    if singles and longest * 2 > len(singles):
-        found.append(
-            Problem(quiz_path, 1, f"the correct option is the longest in {longest} of {len(singles)} single questions")
-        )
+        found += question_warnings(quiz.path, q)
+    found += _key_length_warnings(quiz)
+    found += _true_false_warnings(quiz)
+    found += _objective_warnings(module, quiz)
     if len(quiz.questions) < quiz.questions_per_attempt * POOL_FACTOR:
         found.append(
             Problem(
-                quiz_path,
+                quiz.path,
                 1,
                 f"pool of {len(quiz.questions)} is smaller than questions_per_attempt x {POOL_FACTOR} "
                 f"({quiz.questions_per_attempt * POOL_FACTOR}): retakes would repeat questions",
@@ -67,5 +114,41 @@ def _module_warnings(module: Module) -> list[Problem]:
     return found
 
 
+def normalised_words(q: Question) -> list[str]:
+    """A question's prompt, options and pairs as lowercase words without punctuation; options sorted."""
+    parts = [q.prompt, *sorted(o.text for o in q.options), *sorted(f"{p.left} {p.right}" for p in q.pairs)]
+    return re.sub(r"[^\w\s]", " ", " ".join(parts).lower()).split()
+
+
+def _near_duplicate_warnings(quizzes: list[Quiz]) -> list[Problem]:
+    """Every pair of questions in different quizzes: O(n^2), with a length bound to skip most pairs cheaply."""
+    seen: list[tuple[Quiz, Question, list[str]]] = []
+    found = []
+    for quiz in quizzes:
+        for q in quiz.questions:
+            words = normalised_words(q)
+            matcher = SequenceMatcher(None, b=words, autojunk=False)  # caches the counts of `words`
+            for other_quiz, other, other_words in seen:
+                if other_quiz is quiz:
+                    continue
+                matcher.set_seq1(other_words)
+                if matcher.real_quick_ratio() < NEAR_DUPLICATE:  # an upper bound from the lengths alone
+                    continue
+                similarity = matcher.quick_ratio()
+                if similarity >= NEAR_DUPLICATE:
+                    found.append(
+                        Problem(
+                            quiz.path,
+                            q.line,
+                            f"'{q.id}' is a near-duplicate of '{other.id}' ({other_quiz.path}:{other.line}; "
+                            f"similarity {similarity:.2f}): trainees would meet one item twice under two ids",
+                        )
+                    )
+            seen.append((quiz, q, words))
+    return found
+
+
 def lint(catalog: Catalog) -> list[Problem]:
-    return sorted(p for module in catalog.modules for p in _module_warnings(module))
+    found = [p for module in catalog.modules for p in _module_warnings(module)]
+    found += _near_duplicate_warnings([m.quiz for m in catalog.modules if m.quiz is not None])
+    return sorted(found)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..quizzes.types import TYPES
 from . import fields, lint, promotion, yamlfile
+from .figures import FigureStore
 from .model import (
     GRADING_METHODS,
     REVIEW_PARTS,
@@ -29,7 +30,7 @@ from .model import (
     Source,
 )
 from .problems import Collector, ContentError, Problem
-from .render import render, slugify, word_count
+from .render import FIGURE_URL, FigureHook, FigureRef, ShownFigure, render, slugify, word_count
 
 PageUrl = Callable[[str, "str | None"], str]
 
@@ -42,8 +43,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 MODULE_FIELDS = {"slug", "title", "summary", "minutes", "objectives", "sources"}
 QUIZ_REQUIRED = {"module", "title", "pass_mark", "questions_per_attempt", "questions"}
 QUIZ_OPTIONAL = {"max_attempts", "retake_wait_minutes", "grading", "review"}
-QUESTION_COMMON = {"id", "type", "theme", "prompt", "explanation", "lesson"}
-QUESTION_OPTIONAL = {"objective"}
+QUESTION_COMMON = {"id", "type", "theme", "objective", "prompt", "explanation", "lesson"}
 MIN_PAGES, MAX_PAGES = 2, 6
 
 
@@ -135,7 +135,29 @@ class _ParsedLesson:
     out: Collector
 
 
-def _parse_lesson(path: Path, root: Path, page_url: PageUrl, raw_texts: dict[str, str]) -> _ParsedLesson | None:
+def _figure_hook(store: FigureStore, out: Collector, first_line: int) -> FigureHook:
+    """Checks each image of one page (whose Markdown starts on `first_line`) and says how to show it."""
+
+    def place(ref: FigureRef) -> ShownFigure | None:
+        line = first_line + ref.line
+        if not ref.standalone:
+            out.add(line, f"image '{ref.src}' must stand alone in its own paragraph, to be shown as a figure")
+            return None
+        figure, problems = store.check(ref.src, ref.alt)
+        for problem in problems:
+            out.add(line, problem)
+        return (
+            None
+            if figure is None
+            else ShownFigure(f"{FIGURE_URL}{figure.name}?v={figure.version}", figure.width, figure.height)
+        )
+
+    return place
+
+
+def _parse_lesson(
+    path: Path, root: Path, page_url: PageUrl, raw_texts: dict[str, str], store: FigureStore
+) -> _ParsedLesson | None:
     out = Collector(path, root)
     name = LESSON_NAME.match(path.name)
     text = path.read_text(encoding="utf-8")
@@ -168,11 +190,11 @@ def _parse_lesson(path: Path, root: Path, page_url: PageUrl, raw_texts: dict[str
             f"a module needs {MIN_PAGES} to {MAX_PAGES} lesson pages ('## ' headings); found {len(raw_pages)}",
         )
     references: list[tuple[str, int]] = []
-    intro_html, refs = render(intro_md, page_url)
+    intro_html, refs = render(intro_md, page_url, _figure_hook(store, out, body_start + 1))
     references += [(r, body_start) for r in refs]
     pages = []
     for title, anchor, page_md, line in raw_pages:
-        html, refs = render(page_md, page_url)
+        html, refs = render(page_md, page_url, _figure_hook(store, out, line + 1))
         references += [(r, line) for r in refs]
         pages.append(Page(anchor=anchor, title=title, html=html, words=word_count(page_md)))
     module = Module(
@@ -200,10 +222,10 @@ def _question(q: Any, out: Collector) -> Question | None:
     kind = TYPES.get(q.get("type"))
     if kind is None:
         out.add(q.line_of("type"), f"unknown question type '{q.get('type')}' (use one of: {', '.join(TYPES)})")
-        any_type = QUESTION_COMMON | QUESTION_OPTIONAL | set().union(*(t.fields for t in TYPES.values()))
+        any_type = QUESTION_COMMON | set().union(*(t.fields for t in TYPES.values()))
         fields.check_fields(q, QUESTION_COMMON, any_type, out, "a question")
         return None
-    allowed = QUESTION_COMMON | QUESTION_OPTIONAL | kind.fields
+    allowed = QUESTION_COMMON | kind.fields
     fields.check_fields(q, QUESTION_COMMON | kind.fields, allowed, out, f"a {kind.name} question")
     theme = q.get("theme")
     if "theme" in q and theme not in THEMES:
@@ -295,7 +317,8 @@ def check_content(lessons_dir: Path, quizzes_dir: Path, page_url: PageUrl = defa
     root = lessons_dir.resolve().parent
     raw_texts: dict[str, str] = {}
     collectors: list[Collector] = []
-    lessons = [_parse_lesson(p.resolve(), root, page_url, raw_texts) for p in sorted(lessons_dir.glob("*.md"))]
+    store = FigureStore(lessons_dir)
+    lessons = [_parse_lesson(p.resolve(), root, page_url, raw_texts, store) for p in sorted(lessons_dir.glob("*.md"))]
     collectors += [lesson.out for lesson in lessons if lesson]
     modules: dict[str, Module] = {}
     for lesson in lessons:
@@ -357,7 +380,7 @@ def check_content(lessons_dir: Path, quizzes_dir: Path, page_url: PageUrl = defa
     if errors:
         return Report(None, errors=sorted(errors), raw_texts=raw_texts)
     ordered = sorted(modules.values(), key=lambda m: m.number)
-    catalog = Catalog(tuple(_with_quiz(m, quizzes.get(m.slug)) for m in ordered))
+    catalog = Catalog(tuple(_with_quiz(m, quizzes.get(m.slug)) for m in ordered), figures=dict(store.figures))
     return Report(catalog, warnings=lint.lint(catalog), raw_texts=raw_texts)
 
 

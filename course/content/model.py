@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .figures import Figure
+
 THEMES = ("mechanism", "risks", "legal", "clinical")
 GRADING_METHODS = ("highest", "latest", "first", "average")
 REVIEW_WHEN = ("after_pass", "after_last_attempt", "always")
@@ -120,10 +122,15 @@ class Module:
 @dataclass(frozen=True)
 class Catalog:
     modules: tuple[Module, ...]
+    figures: Mapping[str, Figure] = field(default_factory=dict)  # the checked figure files, by file name
     _by_slug: Mapping[str, Module] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_slug", MappingProxyType({m.slug: m for m in self.modules}))
+        object.__setattr__(self, "figures", MappingProxyType(dict(self.figures)))
+
+    def figure(self, name: str) -> Figure | None:
+        return self.figures.get(name)
 
     def module(self, slug: str) -> Module | None:
         return self._by_slug.get(slug)

@@ -17,6 +17,14 @@ def visible_cohorts(viewer: User) -> list[Cohort]:
     return list(db.session.scalars(query))
 
 
+def visible_cohort_ids(viewer: User) -> Select:
+    """A subquery of the cohorts this viewer follows (every cohort for an admin). Reports name only these
+    cohorts: a trainee shared with another instructor must not reveal that instructor's cohorts."""
+    if viewer.role == "admin":
+        return select(Cohort.id)
+    return select(CohortInstructor.cohort_id).where(CohortInstructor.user_id == viewer.id)
+
+
 def visible_trainee_ids(viewer: User, cohort_id: int | None = None) -> Select:
     """A subquery of the user ids this viewer may see, optionally within one cohort."""
     if viewer.role == "admin" and cohort_id is None:

@@ -66,7 +66,10 @@ def _cohort_names(viewer: User) -> dict[int, str]:
     for user_id, name in db.session.execute(
         select(CohortMember.user_id, Cohort.name)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(CohortMember.user_id.in_(access.visible_trainee_ids(viewer)))
+        .where(
+            CohortMember.user_id.in_(access.visible_trainee_ids(viewer)),
+            CohortMember.cohort_id.in_(access.visible_cohort_ids(viewer)),
+        )
         .order_by(Cohort.name)
     ):
         names.setdefault(user_id, []).append(name)

@@ -8,11 +8,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.models import COHORT_NAME_MAX, EMAIL_MAX
+from ..inputs import SingleLine, strip
 from ..quizzes.overrides import ACTIONS, REASON_MAX
 
 
 class CohortForm(FlaskForm):
-    name = StringField("Cohort name", validators=[DataRequired(), Length(max=COHORT_NAME_MAX)])
+    name = StringField(
+        "Cohort name", filters=[strip], validators=[DataRequired(), Length(max=COHORT_NAME_MAX), SingleLine()]
+    )
 
 
 class AssignInstructorForm(FlaskForm):

@@ -15,9 +15,10 @@ from sqlalchemy import Select, case, func, or_, select
 from ..accounts.models import Cohort, CohortMember, User
 from ..content.model import Catalog
 from ..extensions import db
+from ..inputs import LIKE_ESCAPE, escape_like
 from ..learning.models import ModuleSummary
 from ..learning.status import ModuleStatus, module_status
-from .access import visible_trainee_ids
+from .access import visible_cohort_ids, visible_trainee_ids
 
 PAGE_SIZE = 50
 INACTIVE_DAYS = 14
@@ -108,8 +109,13 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
         .where(User.id.in_(visible))
     )
     if query.search:
-        pattern = f"%{query.search.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.display_name).like(pattern), func.lower(User.email).like(pattern)))
+        pattern = f"%{escape_like(query.search.lower())}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(User.display_name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+            )
+        )
     if query.signal == "needs-help":
         stmt = stmt.where(needs_help)
     elif query.signal == "nearly-done":
@@ -122,7 +128,7 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
     return stmt.order_by(*order)
 
 
-def _rows(records, catalog: Catalog) -> list[Row]:
+def _rows(records, catalog: Catalog, viewer: User) -> list[Row]:
     rows = [
         Row(
             r.id,
@@ -147,7 +153,7 @@ def _rows(records, catalog: Catalog) -> list[Row]:
     for user_id, name in db.session.execute(
         select(CohortMember.user_id, Cohort.name)
         .join(Cohort)
-        .where(CohortMember.user_id.in_(ids))
+        .where(CohortMember.user_id.in_(ids), CohortMember.cohort_id.in_(visible_cohort_ids(viewer)))
         .order_by(Cohort.name)
     ):
         cohorts.setdefault(user_id, []).append(name)
@@ -171,7 +177,7 @@ def matrix_page(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetim
         page = max(1, -(-total // PAGE_SIZE))
         records = db.session.execute(counted.offset((page - 1) * PAGE_SIZE)).all()
     total = records[0].matches if records else 0
-    return MatrixPage(_rows(records, catalog), total, page)
+    return MatrixPage(_rows(records, catalog, viewer), total, page)
 
 
 def all_rows(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime, batch: int = 500) -> Iterator[Row]:
@@ -180,7 +186,7 @@ def all_rows(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime, 
     offset = 0
     while True:
         records = db.session.execute(stmt.limit(batch).offset(offset)).all()
-        yield from _rows(records, catalog)
+        yield from _rows(records, catalog, viewer)
         if len(records) < batch:
             return
         offset += batch

@@ -6,8 +6,6 @@ Every route needs an instructor or admin; an instructor asking for a trainee out
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
 from flask import (
@@ -29,7 +27,9 @@ from ..accounts import cohorts
 from ..accounts.auth import require_role
 from ..catalog import get_catalog
 from ..clock import utcnow
+from ..csvsafe import csv_chunks
 from ..errors import CourseError
+from ..inputs import query_int
 from ..quizzes import overrides
 from ..quizzes.review import review_rows
 from ..views_support import module_or_404
@@ -49,14 +49,12 @@ def _staff_only():
 
 def _matrix_query() -> matrix.MatrixQuery:
     args = request.args
-    cohort = args.get("cohort", "")
-    page = args.get("page", "1")
     return matrix.MatrixQuery(
-        cohort_id=int(cohort) if cohort.isdigit() else None,
+        cohort_id=query_int(args.get("cohort")),
         search=args.get("q", "").strip()[:100],
         sort=args.get("sort", "progress") if args.get("sort") in matrix.SORTS else "progress",
         signal=args.get("signal", "") if args.get("signal") in matrix.SIGNALS else "",
-        page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+        page=query_int(args.get("page"), high=99_999) or 1,
     )
 
 
@@ -72,19 +70,8 @@ def matrix_view():
 def stream_csv(filename: str, rows: Iterable[list]) -> Response:
     """Write CSV as rows are read; headers go out before the first row, the file is never whole in memory."""
 
-    def generate() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow(row)
-            if buffer.tell() > 64 * 1024:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
     return Response(
-        stream_with_context(generate()),
+        stream_with_context(csv_chunks(rows)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -117,7 +104,7 @@ def _action_form(catalog) -> ActionForm:
     return form
 
 
-@bp.get("/trainees/<int:trainee_id>")
+@bp.get("/trainees/<id:trainee_id>")
 def trainee(trainee_id: int):
     found = _trainee_or_404(trainee_id)
     return render_template(
@@ -128,7 +115,7 @@ def trainee(trainee_id: int):
     )
 
 
-@bp.get("/trainees/<int:trainee_id>/attempts/<int:attempt_id>")
+@bp.get("/trainees/<id:trainee_id>/attempts/<id:attempt_id>")
 def trainee_attempt(trainee_id: int, attempt_id: int):
     found = _trainee_or_404(trainee_id)
     attempt = detail.attempt_with_items(trainee_id, attempt_id)
@@ -143,7 +130,7 @@ def trainee_attempt(trainee_id: int, attempt_id: int):
     )
 
 
-@bp.post("/trainees/<int:trainee_id>/actions")
+@bp.post("/trainees/<id:trainee_id>/actions")
 def trainee_action(trainee_id: int):
     found = _trainee_or_404(trainee_id)
     catalog = get_catalog()
@@ -180,7 +167,7 @@ def cohort_list():
     return _cohorts_page(form=form, status=400 if form.is_submitted() else 200)
 
 
-@bp.post("/cohorts/<int:cohort_id>/instructors")
+@bp.post("/cohorts/<id:cohort_id>/instructors")
 @require_role("admin")
 def assign_instructor(cohort_id: int):
     form = AssignInstructorForm()
@@ -233,8 +220,7 @@ def xapi_jsonl():
 def statistics():
     catalog = get_catalog()
     module = catalog.module(request.args.get("module", "")) or catalog.modules[0]
-    cohort = request.args.get("cohort", "")
-    cohort_id = int(cohort) if cohort.isdigit() else None
+    cohort_id = query_int(request.args.get("cohort"))
     return render_template(
         "instructor/statistics.html",
         report=reports.quiz_report(current_user, module, cohort_id),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import throttle
 from ..catalog import get_catalog
 from ..errors import CourseError
 from ..views_support import module_or_404, refuse
@@ -24,6 +25,27 @@ def module(slug: str):
     module = module_or_404(slug)
     done = services.completed_pages(current_user.id, slug) if current_user.is_authenticated else set()
     return render_template("learning/module.html", module=module, done=done)
+
+
+# A figure is only ever shown through <img>, where a browser runs no script in it. Opened directly, it gets
+# a policy that still forbids scripts and anything loaded from elsewhere; the SVG's own styles may apply.
+FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+FIGURE_MAX_AGE = 365 * 24 * 3600  # the page links `?v=<content hash>`, so a changed file gets a new URL
+
+
+@bp.get("/figures/<name>")
+def figure(name: str):
+    """A lesson figure, served only if the content check accepted it (so never a path outside lessons/figures)."""
+    found = get_catalog().figure(name)
+    if found is None:
+        abort(404)
+    response = Response(found.data, mimetype=found.media_type)
+    response.set_etag(found.version)
+    response.make_conditional(request)
+    response.headers["Cache-Control"] = f"public, max-age={FIGURE_MAX_AGE}, immutable"
+    response.headers["Content-Security-Policy"] = FIGURE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/modules/<slug>/pages/<anchor>")
@@ -95,6 +117,7 @@ def verify_form():
 
 @bp.get("/verify/<code>")
 def verify(code: str):
+    throttle.verification()
     try:
         cert = services.verify(code[:40])
     except CourseError as error:

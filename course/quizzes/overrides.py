@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..clock import utcnow
 from ..content.model import Module
@@ -26,16 +26,29 @@ ACTIONS = {
 REASON_MAX = 500
 
 
-def _allowance(user_id: int, module_slug: str) -> QuizAllowance:
-    row = db.session.scalar(
-        select(QuizAllowance).where(QuizAllowance.user_id == user_id, QuizAllowance.module_slug == module_slug)
+def _change_allowance(user_id: int, module_slug: str, **changes) -> None:
+    """Make sure the row exists (an insert that does nothing if it does), then change it in one UPDATE.
+
+    Never read-modify-write: with a read first, two instructors' simultaneous "extra attempt" both read
+    the same count and one increment was lost (20 audit events, an allowance of 4), and two first inserts
+    collided on the unique key (a 500 on PostgreSQL). `extra_attempts = extra_attempts + 1` is evaluated
+    by the database under its row lock, so the allowance always matches the audit trail.
+    """
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(
+        insert(QuizAllowance)
+        .values(user_id=user_id, module_slug=module_slug, extra_attempts=0, wait_waived_after=0, reset_after=0)
+        .on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
     )
-    if row is None:
-        row = QuizAllowance(
-            user_id=user_id, module_slug=module_slug, extra_attempts=0, wait_waived_after=0, reset_after=0
-        )
-        db.session.add(row)
-    return row
+    db.session.execute(
+        update(QuizAllowance)
+        .where(QuizAllowance.user_id == user_id, QuizAllowance.module_slug == module_slug)
+        .values(**changes)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def apply(
@@ -59,13 +72,12 @@ def apply(
         )
         or 0
     )
-    allowance = _allowance(trainee_id, module.slug)
     if action == "extra-attempt":
-        allowance.extra_attempts += 1
+        _change_allowance(trainee_id, module.slug, extra_attempts=QuizAllowance.extra_attempts + 1)
     elif action == "waive-wait":
-        allowance.wait_waived_after = last
+        _change_allowance(trainee_id, module.slug, wait_waived_after=last)
     else:
-        allowance.reset_after = last
+        _change_allowance(trainee_id, module.slug, reset_after=last)
     event = AuditEvent(
         actor_id=actor_id, subject_id=trainee_id, module_slug=module.slug, action=action, reason=reason, created_at=now
     )

@@ -7,12 +7,14 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..catalog import get_catalog
+from ..inputs import query_int
 from ..views_support import module_or_404, refuse
 from . import services, serving, types
 from .review import review_rows
 from .services import AttemptAlreadySubmitted, CourseError
 
 bp = Blueprint("quizzes", __name__)
+GO_WORDS = ("next", "previous", "review", "stay")
 
 
 @bp.get("/modules/<slug>/quiz")
@@ -52,7 +54,7 @@ def _open_attempt(attempt_id: int):
     return attempt, None
 
 
-@bp.get("/attempts/<int:attempt_id>/questions/<int:position>")
+@bp.get("/attempts/<id:attempt_id>/questions/<id:position>")
 @login_required
 def question(attempt_id: int, position: int):
     attempt, elsewhere = _open_attempt(attempt_id)
@@ -71,15 +73,18 @@ def question(attempt_id: int, position: int):
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/questions/<int:position>")
+@bp.post("/attempts/<id:attempt_id>/questions/<id:position>")
 @login_required
 def answer(attempt_id: int, position: int):
     form = {name: request.form.getlist(name) for name in request.form if name not in ("csrf_token", "go")}
+    go = request.form.get("go", "next")
+    target = query_int(go) if go not in GO_WORDS else None
+    if go not in GO_WORDS and target is None:  # checked before saving: a bad request changes nothing
+        return refuse(CourseError("Unknown destination: go back to the question and use its buttons."))
     try:
         attempt = services.save_answer(current_user.id, attempt_id, position, form)
     except CourseError as error:
         return refuse(error)
-    go = request.form.get("go", "next")
     if go == "stay":  # the autosave script: saved, nothing to show
         return "", 204
     last = len(attempt.items)
@@ -87,12 +92,12 @@ def answer(attempt_id: int, position: int):
         return redirect(url_for(".question", attempt_id=attempt_id, position=position - 1), 303)
     if go == "next" and position < last:
         return redirect(url_for(".question", attempt_id=attempt_id, position=position + 1), 303)
-    if go.isdigit() and 1 <= int(go) <= last:
-        return redirect(url_for(".question", attempt_id=attempt_id, position=int(go)), 303)
+    if target is not None and target <= last:
+        return redirect(url_for(".question", attempt_id=attempt_id, position=target), 303)
     return redirect(url_for(".confirm", attempt_id=attempt_id), 303)
 
 
-@bp.get("/attempts/<int:attempt_id>/confirm")
+@bp.get("/attempts/<id:attempt_id>/confirm")
 @login_required
 def confirm(attempt_id: int):
     attempt, elsewhere = _open_attempt(attempt_id)
@@ -104,7 +109,7 @@ def confirm(attempt_id: int):
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/submit")
+@bp.post("/attempts/<id:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
     try:
@@ -116,7 +121,7 @@ def submit(attempt_id: int):
     return redirect(url_for(".result", attempt_id=attempt_id), 303)
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 @login_required
 def result(attempt_id: int):
     try:

@@ -1,7 +1,7 @@
 """review policy: when an attempt's answers were revealed, and draws from an exhausted pool
 
 Revision ID: 5c1f2a9d7e43
-Revises: 0e658a7941ad
+Revises: dd537dff3525
 Create Date: 2026-11-30 03:00:00
 
 Attempts submitted before this revision were reviewed with every right answer shown, so they count as
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '5c1f2a9d7e43'
-down_revision = '0e658a7941ad'
+down_revision = 'dd537dff3525'
 branch_labels = None
 depends_on = None
 

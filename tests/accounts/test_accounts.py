@@ -195,9 +195,9 @@ def _redis_up() -> bool:
 def test_login_limit_is_shared_through_redis_between_two_app_processes(app_factory):
     import redis
 
-    redis.Redis(host="127.0.0.1", port=6379, db=15).flushdb()
-    settings = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", "LOGIN_RATE_LIMIT": "2 per minute"}
+    redis.Redis(host="127.0.0.1", port=6379, db=3).flushdb()
+    settings = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/3", "LOGIN_RATE_LIMIT": "2 per minute"}
     first, second = app_factory(**settings).test_client(), app_factory(**settings).test_client()
     statuses = [login(client, "x@example.com", "wrong password here").status_code for client in (first, second, first)]
     assert statuses == [401, 401, 429]
-    redis.Redis(host="127.0.0.1", port=6379, db=15).flushdb()
+    redis.Redis(host="127.0.0.1", port=6379, db=3).flushdb()

@@ -70,7 +70,7 @@ BROKEN = [
     (
         "quizzes/01-alpha.yaml",
         "unresolved-lesson.yaml",
-        "quizzes/01-alpha.yaml:20: lesson 'alpha#no-such-page' does not resolve",
+        "quizzes/01-alpha.yaml:21: lesson 'alpha#no-such-page' does not resolve",
     ),
     (
         "quizzes/01-alpha.yaml",
@@ -100,7 +100,7 @@ BROKEN = [
         "objective-unknown.yaml",
         "'alpha-single': objective 3 is not one of module 'alpha''s 2 objectives",
     ),
-    ("quizzes/01-alpha.yaml", "yaml-syntax.yaml", "quizzes/01-alpha.yaml:12: YAML syntax error"),
+    ("quizzes/01-alpha.yaml", "yaml-syntax.yaml", "quizzes/01-alpha.yaml:13: YAML syntax error"),
     ("quizzes/01-alpha.yaml", "promotion.yaml", "promotional content (a call to buy): 'Visit our'"),
     ("lessons/02-beta.md", "duplicate-slug.md", "lessons/02-beta.md:1: duplicate module slug 'alpha'"),
     ("lessons/02-beta.md", "front-matter-syntax.md", "lessons/02-beta.md:4: YAML syntax error"),

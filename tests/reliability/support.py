@@ -17,10 +17,13 @@ def closed_port() -> int:
 
 
 def unreachable_database_url(kind: str, tmp_path: Path) -> str:
-    """A database URL that fails to connect: PostgreSQL on a closed port, or SQLite in a missing folder."""
+    """A database URL that fails to connect: PostgreSQL on a closed port, or a SQLite "file" that is a
+    folder (SQLite cannot open it; a missing folder would simply be created)."""
     if kind == "postgresql":
         return f"postgresql+psycopg://course:s3cret-pw@127.0.0.1:{closed_port()}/course?connect_timeout=2"
-    return f"sqlite:///{tmp_path / 'no-such-folder' / 'course.db'}"
+    folder = tmp_path / "not-a-database-file"
+    folder.mkdir(exist_ok=True)
+    return f"sqlite:///{folder}"
 
 
 class RedisServer:

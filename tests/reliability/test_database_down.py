@@ -1,7 +1,7 @@
 """Issue 11, item 3: the error page still shows when the database is what failed.
 
 A logged-in trainee's next request reaches an app whose database is unreachable (a PostgreSQL port
-nothing listens on, or a SQLite file in a missing folder): loading the user from the cookie raises
+nothing listens on, or a SQLite "file" that is a folder): loading the user from the cookie raises
 OperationalError. The answer must be the full 500 page with the request id, not an empty 500."""
 
 from __future__ import annotations
@@ -10,20 +10,24 @@ import logging
 
 import pytest
 
-from ..helpers import login, text
+from course.accounts import services as accounts
+
+from ..helpers import PASSWORD, login, text
 from .support import unreachable_database_url
+from .test_observability import PRODUCTION_LIKE
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_the_error_page_shows_when_the_database_is_down(app, app_factory, make_user, tmp_path, kind, caplog):
-    user = make_user()
-    client = app.test_client()
-    assert login(client, user.email).status_code == 302
-    down = app_factory(
-        PRODUCTION=True, PROPAGATE_EXCEPTIONS=False, SQLALCHEMY_DATABASE_URI=unreachable_database_url(kind, tmp_path)
-    )
+def test_the_error_page_shows_when_the_database_is_down(app_factory, tmp_path, kind, caplog):
+    up = app_factory(SECRET_KEY=PRODUCTION_LIKE["SECRET_KEY"])  # the same key: the cookie is valid on both
+    with up.app_context():
+        accounts.register("down@example.com", "Dana Down", PASSWORD)
+    client = up.test_client()
+    assert login(client, "down@example.com").status_code == 302
+    down = app_factory(**PRODUCTION_LIKE, SQLALCHEMY_DATABASE_URI=unreachable_database_url(kind, tmp_path))
     down_client = down.test_client()
-    down_client.set_cookie("session", client.get_cookie("session").value)
+    cookie = up.config["SESSION_COOKIE_NAME"]
+    down_client.set_cookie(cookie, client.get_cookie(cookie).value)
 
     caplog.set_level(logging.INFO, logger="course")
     response = down_client.get("/dashboard", headers={"X-Request-ID": f"db-down-{kind}"})

@@ -78,4 +78,4 @@ def test_db_upgrade_prints_one_clear_line_when_the_database_is_unreachable(tmp_p
     if kind == "postgresql":
         assert "PostgreSQL database 'course' on 127.0.0.1:" in line and "as user 'course'" in line
     else:
-        assert "no-such-folder" in line and "unable to open database file" in line
+        assert "not-a-database-file" in line and "unable to open database file" in line

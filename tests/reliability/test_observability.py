@@ -14,11 +14,19 @@ from course.quizzes import services as quiz_services
 
 from ..helpers import login, text
 
+# The production error handling, and the settings production insists on.
+PRODUCTION_LIKE = {
+    "PRODUCTION": True,
+    "PROPAGATE_EXCEPTIONS": False,
+    "SECRET_KEY": "k" * 32,
+    "TRUSTED_HOSTS": ["localhost"],
+}
+
 
 @pytest.fixture
 def production_app(app, app_factory):
     """An app with the production error handling (the catch-all handler, no propagation)."""
-    return app_factory(PRODUCTION=True, PROPAGATE_EXCEPTIONS=False)
+    return app_factory(**PRODUCTION_LIKE)
 
 
 def _records(caplog, name: str) -> list[logging.LogRecord]:

@@ -1,0 +1,139 @@
+"""Server-side sessions: every log-in is a `UserSession` row, and the signed cookie only points at it.
+
+A Flask session is a signed cookie that stays valid until it expires, whatever the server does: a cookie
+copied before logging out kept working. Now the cookie holds a random token (`sid`, 256 bits from
+`secrets`), and the user loader accepts it only while its row exists and is neither idle for longer than
+SESSION_IDLE_MINUTES nor older than SESSION_MAX_DAYS (ASVS 5.0 7.3.1, 7.3.2, 7.4.1, 7.4.3).
+
+Flask-Login's remember-me cookie is never set by this app; should one be presented anyway, the loader
+finds no `sid` in the session and the visitor stays anonymous, so it cannot outlive a session.
+
+Log-in and log-out also empty the Flask session, so the CSRF token changes at both (ASVS 7.2.4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, g, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import delete, or_, select
+
+from .. import clock
+from ..extensions import db
+from .models import User, UserSession
+
+SESSION_KEY = "sid"
+TOUCH_SECONDS = 60  # last_seen_at is written at most once a minute per session, not on every request
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _limits() -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    return timedelta(minutes=config["SESSION_IDLE_MINUTES"]), timedelta(days=config["SESSION_MAX_DAYS"])
+
+
+def _expired():
+    idle, lifetime = _limits()
+    now = clock.utcnow()
+    return or_(UserSession.last_seen_at < now - idle, UserSession.created_at < now - lifetime)
+
+
+def _fresh_flask_session() -> None:
+    """Empty the cookie session, and with it the CSRF token (Flask-WTF also caches it on `g`)."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def current_id() -> str | None:
+    token = session.get(SESSION_KEY)
+    return _digest(token) if isinstance(token, str) else None
+
+
+def begin(user: User) -> None:
+    """Log `user` in on a new session row, in a new cookie session (no fixation, a new CSRF token)."""
+    now = clock.utcnow()
+    token = secrets.token_urlsafe(32)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, _expired()))
+    db.session.add(
+        UserSession(
+            id=_digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            address=(request.remote_addr or "")[:45],
+            user_agent=request.headers.get("User-Agent", "")[:255],
+        )
+    )
+    db.session.commit()
+    _fresh_flask_session()
+    session[SESSION_KEY] = token
+    login_user(user)
+
+
+def end() -> None:
+    """Log out: the row goes, so a copy of this cookie is worth nothing."""
+    sid = current_id()
+    if sid is not None:
+        db.session.execute(delete(UserSession).where(UserSession.id == sid))
+        db.session.commit()
+    logout_user()
+    _fresh_flask_session()
+
+
+def end_others(user_id: int) -> int:
+    """End every session of this user but the current one; returns how many ended."""
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    sid = current_id()
+    if sid is not None:
+        query = query.where(UserSession.id != sid)
+    ended = db.session.execute(query).rowcount
+    db.session.commit()
+    return ended
+
+
+def active(user_id: int) -> list[UserSession]:
+    idle, lifetime = _limits()
+    now = clock.utcnow()
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.last_seen_at >= now - idle,
+                UserSession.created_at >= now - lifetime,
+            )
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def load(user_id: int, token: str) -> User | None:
+    """For the user loader: the user and this cookie's session row in one query, while the row is alive
+    (and the user's token, which a password change rotates, still matches)."""
+    sid = current_id()
+    if sid is None:
+        return None
+    row = db.session.execute(
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id == sid)
+    ).first()
+    if row is None or row.User.session_token != token:
+        return None
+    user, record = row
+    idle, lifetime = _limits()
+    now = clock.utcnow()
+    if now - record.last_seen_at > idle or now - record.created_at > lifetime:
+        db.session.delete(record)
+        db.session.commit()
+        return None
+    if (now - record.last_seen_at).total_seconds() > TOUCH_SECONDS:
+        record.last_seen_at = now
+        db.session.commit()
+    return user
