@@ -11,10 +11,13 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import backup, catalog, converters, database, health, metrics, observability, web
-from .accounts import auth, passwords
+from . import backup, catalog, converters, database, health, mail, metrics, observability, web
+from .accounts import auth, data_rights_views, identity_views, passwords  # noqa: F401 (the *_views add routes)
 from .accounts.cli import bp as users_cli
+from .accounts.invitation_views import bp as invitations_bp
+from .accounts.reminders_cli import bp as reminders_cli
 from .accounts.views import bp as accounts_bp
+from .admin.views import bp as admin_bp
 from .config import PROJECT_ROOT, build_config
 from .demo import bp as demo_cli
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -48,7 +51,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     metrics.init_app(app)
 
-    blueprints = (accounts_bp, learning_bp, quizzes_bp, instructor_bp, users_cli, summaries_cli, demo_cli)
+    blueprints = (
+        accounts_bp,
+        admin_bp,
+        invitations_bp,
+        reminders_cli,
+        learning_bp,
+        quizzes_bp,
+        instructor_bp,
+        users_cli,
+        summaries_cli,
+        demo_cli,
+        mail.cli,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Operations: /healthz and /readyz, /metrics (in metrics.init_app), `flask backup`.

@@ -69,6 +69,37 @@ def _check_production(config: dict[str, Any]) -> None:
         )
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _mail_config(instance_path: Path) -> dict[str, Any]:
+    """Email and account settings (issue 13). With no MAIL_SERVER, messages go to the log and the outbox."""
+    env = os.environ.get
+    return {
+        "MAIL_SERVER": env("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": env("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "Ketamine staff course <no-reply@localhost>"),
+        "MAIL_TIMEOUT": float(env("MAIL_TIMEOUT", "10")),
+        "MAIL_OUTBOX_DIR": Path(env("MAIL_OUTBOX_DIR", instance_path / "outbox")),
+        "BASE_URL": env("BASE_URL") or None,
+        "REQUIRE_VERIFIED_EMAIL_FOR_CERTIFICATE": _flag("REQUIRE_VERIFIED_EMAIL_FOR_CERTIFICATE", True),
+        "VERIFY_EMAIL_MAX_AGE": int(env("VERIFY_EMAIL_MAX_AGE", str(7 * 24 * 3600))),
+        "RESET_PASSWORD_MAX_AGE": int(env("RESET_PASSWORD_MAX_AGE", "3600")),
+        "INVITATION_DAYS": int(env("INVITATION_DAYS", "14")),
+        "INVITATION_MAX_ROWS": int(env("INVITATION_MAX_ROWS", "1000")),
+        "UPLOAD_MAX_BYTES": int(env("UPLOAD_MAX_BYTES", str(1024 * 1024))),
+        "MAIL_RATE_LIMIT": env("MAIL_RATE_LIMIT", "5 per hour"),
+        "MAIL_ADDRESS_RATE_LIMIT": env("MAIL_ADDRESS_RATE_LIMIT", "20 per hour"),
+        "REMINDER_INACTIVE_DAYS": int(env("REMINDER_INACTIVE_DAYS", "14")),
+    }
+
+
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = overrides or {}
     production = os.environ.get("COURSE_ENV", "development") == "production"
@@ -113,6 +144,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     }
     if os.environ.get("SERVER_NAME"):
         config["SERVER_NAME"] = os.environ["SERVER_NAME"]
+    config.update(_mail_config(instance_path))
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance_path, production)

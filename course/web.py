@@ -17,7 +17,7 @@ MESSAGES = {
     404: ("Page not found", "There is no page at this address. The course home lists every module."),
     405: ("Method not allowed", "This address does not accept that kind of request."),
     413: ("Too large", "What you sent is larger than this site accepts."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute, then try again."),
+    429: ("Too many attempts", "Too many requests of this kind in a short time. Wait a while, then try again."),
     500: ("Something went wrong", "The server could not complete the request. Your saved work is safe; try again."),
 }
 
@@ -42,9 +42,8 @@ def _handle_http(error: HTTPException):
     # The exception's own headers (Allow on a 405, Retry-After on a 429) go out with the site's page.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if error.code == 429:
-        detail = getattr(error, "message", None) or (
-            "Too many failed log-in attempts from your address. Wait a minute, then try again."
-        )
+        login_message = "Too many failed log-in attempts from your address. Wait a minute, then try again."
+        detail = getattr(error, "message", None) or (login_message if request.endpoint == "accounts.login" else None)
         return _error_page(429, detail, headers)
     if error.code == 400 and getattr(error, "show_description", False):
         return _error_page(400, error.description, headers)

@@ -16,9 +16,11 @@ from werkzeug.serving import make_server
 
 from course import create_app
 from course.accounts import services as accounts
+from course.clock import utcnow
 from course.extensions import db, limiter
 
 from .helpers import PASSWORD, login
+from .mailbox import Mailbox, free_port
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -46,6 +48,11 @@ def app_factory(tmp_path: Path) -> Iterator[Callable[..., Flask]]:
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
             "SERVER_NAME": None,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # cheap; tests/accounts checks the production hash
+            # Flask-Limiter keeps `enabled` on the shared limiter and defaults the next app's setting to it:
+            # say it each time, so a test that switches limits off does not switch them off for the next.
+            "RATELIMIT_ENABLED": True,
+            "MAIL_OUTBOX_DIR": tmp_path / "outbox",
+            "MAIL_SERVER": None,
             **overrides,
         }
         app = create_app(config)
@@ -83,12 +90,15 @@ def make_user(app) -> Callable[..., object]:
     """Create an account directly (the registration form has its own tests) and return it."""
     counter = iter(range(1, 10_000))
 
-    def make(role: str = "trainee", email: str | None = None, name: str | None = None):
+    def make(role: str = "trainee", email: str | None = None, name: str | None = None, verified: bool = True):
         n = next(counter)
         with app.app_context():
             user = accounts.register(
                 email or f"{role}{n}@example.com", name or f"{role.title()} {n}", PASSWORD, role=role
             )
+            if verified:  # as if the trainee had opened the link in the confirmation email
+                user.email_verified_at = utcnow()
+                db.session.commit()
             return SimpleNamespace(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
 
     return make
@@ -137,3 +147,29 @@ def live_server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    mailbox = Mailbox()
+    mailbox.controller.start()
+    yield mailbox
+    mailbox.controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    """The test SMTP server, emptied; use with `mail_app` (or pass MAIL_SERVER/MAIL_PORT to app_factory)."""
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def mail_app(app_factory, mailbox) -> Flask:
+    return app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on: a mail server that is down."""
+    return free_port()

@@ -40,7 +40,7 @@ def test_pure_core_imports_neither_flask_nor_sqlalchemy():
 
 
 def test_views_do_not_touch_the_database_directly():
-    for path in PACKAGE.rglob("views.py"):
+    for path in PACKAGE.rglob("*views.py"):
         source = path.read_text()
         assert "db.session" not in source and "select(" not in source, path
 
@@ -101,7 +101,7 @@ def test_services_get_the_app_state_they_need_as_arguments():
     """No `current_app` and no catalog lookup below the views: a service is called with what it needs."""
     for domain in DOMAINS:
         for path in files(domain):
-            if path.name in WEB_LAYER:
+            if path.name in WEB_LAYER or path.name.endswith(("_views.py", "_cli.py")) or path.name == "emails.py":
                 continue
             source = path.read_text()
             assert "current_app" not in source, path.relative_to(PACKAGE)

@@ -41,14 +41,6 @@ class RegisterForm(FlaskForm):
     )
 
 
-class NameForm(FlaskForm):
-    display_name = StringField(
-        "Your name (shown on your certificate)",
-        filters=[strip],
-        validators=[DataRequired(), Length(max=NAME_MAX), SingleLine()],
-    )
-
-
 class JoinForm(FlaskForm):
     join_code = StringField("Cohort join code", validators=[DataRequired(), Length(max=16)])
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import CourseError
 from ..extensions import db
-from .models import ROLES, Cohort, CohortMember, User, new_session_token
+from .models import ROLES, Cohort, CohortMember, User, UserSession, new_session_token
 from .passwords import hash_password, password_problem, verify_password, waste_a_check
 
 
@@ -77,6 +77,13 @@ def register(
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """End every session of this account (the caller commits): its session rows go, and a new token in
+    the log-in cookie's user id refuses any cookie made before."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.session_token = new_session_token()
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
@@ -95,12 +102,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise WeakPassword("Choose a password different from the current one.")
     user.password_hash = hash_password(new)
     user.must_change_password = False
-    user.session_token = new_session_token()
-    db.session.commit()
-
-
-def rename(user: User, display_name: str) -> None:
-    user.display_name = display_name.strip()
+    user.session_token = new_session_token()  # the view keeps this session and ends the others
     db.session.commit()
 
 

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from .. import throttle
-from . import cohorts, services, sessions
-from .forms import ChangePasswordForm, JoinForm, LoginForm, NameForm, RegisterForm
+from . import cohorts, emails, services, sessions
+from .forms import ChangePasswordForm, JoinForm, LoginForm, RegisterForm
 from .safe_redirect import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -36,6 +36,13 @@ def register():
         sessions.begin(user)
         joined = f" You are in the cohort “{cohort.name}”." if cohort else ""
         flash(f"Welcome, {user.display_name}. Start with the first module.{joined}", "success")
+        if emails.send_verification(user):
+            flash(f"We sent a link to {user.email} to confirm it; your certificate needs a confirmed email.", "info")
+        else:
+            flash(
+                f"We could not send the link to confirm {user.email} just now; send it again from your account page.",
+                "warning",
+            )
         return redirect(url_for("learning.dashboard"))
     return render_template("accounts/register.html", form=form), 400 if form.is_submitted() else 200
 
@@ -52,6 +59,9 @@ def login():
         if user is None:
             form.password.errors.append("That email and password do not match an account.")
             return render_template("accounts/login.html", form=form), 401
+        if not user.is_active:
+            form.password.errors.append("This account is deactivated. Ask an administrator of the course.")
+            return render_template("accounts/login.html", form=form), 403
         throttle.password_right(form.email.data)
         sessions.begin(user)
         return redirect(target)
@@ -92,29 +102,19 @@ def change_password():
 @login_required
 def account():
     form = JoinForm(join_code=request.args.get("code", "")[:16])
-    return _account_page(form)
+    return account_page(form)
 
 
-def _account_page(form: JoinForm, status: int = 200, name_form: NameForm | None = None):
+def account_page(form: JoinForm, status: int = 200, **context):
+    """The account page; `context` may carry a profile form with its errors (see identity_views)."""
     return render_template(
         "accounts/account.html",
         form=form,
-        name_form=name_form or NameForm(formdata=None, display_name=current_user.display_name),
         cohorts=cohorts.cohorts_of_member(current_user.id),
         sessions=sessions.active(current_user.id),
         current_session=sessions.current_id(),
+        **context,
     ), status
-
-
-@bp.post("/account/name")
-@login_required
-def rename():
-    form = NameForm()
-    if not form.validate_on_submit():
-        return _account_page(JoinForm(formdata=None), 400, name_form=form)
-    services.rename(current_user, form.display_name.data)
-    flash("Your name is changed.", "success")
-    return redirect(url_for(".account"), 303)
 
 
 @bp.post("/account/sessions/end-others")
@@ -138,7 +138,7 @@ def join_cohort():
         else:
             flash(f"You joined the cohort “{cohort.name}”.", "success")
             return redirect(url_for(".account"), 303)
-    return _account_page(form, 400)
+    return account_page(form, 400)
 
 
 @bp.get("/join/<code>")

@@ -140,8 +140,13 @@ def _new_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def certificate_for(user_id: int, display_name: str, catalog: Catalog) -> Certificate:
-    """The trainee's certificate, issued on first request once every module is passed."""
+class EmailNotVerified(Forbidden):
+    pass
+
+
+def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_verified: bool = True) -> Certificate:
+    """The trainee's certificate, issued on first request once every module is passed (and, where the
+    setting asks for it, the email is confirmed)."""
     existing = db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
     if existing is not None:
         return existing
@@ -150,6 +155,11 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog) -> Certif
         raise Forbidden(
             f"The certificate opens when all {len(progress.modules)} modules are passed; "
             f"you have passed {progress.modules_passed}."
+        )
+    if not email_verified:
+        raise EmailNotVerified(
+            "You passed every module. The certificate is issued to a confirmed email address: open the link we "
+            "sent you, or ask for a new one."
         )
     certificate = Certificate(
         user_id=user_id,

@@ -82,11 +82,17 @@ def dashboard():
     return render_template("learning/dashboard.html", progress=services.course_progress(current_user.id, get_catalog()))
 
 
+def _email_ok() -> bool:
+    return current_user.email_verified or not current_app.config["REQUIRE_VERIFIED_EMAIL_FOR_CERTIFICATE"]
+
+
 @bp.get("/certificate")
 @login_required
 def certificate():
     try:
-        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog())
+        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog(), _email_ok())
+    except services.EmailNotVerified as error:
+        return render_template("accounts/verify_needed.html", message=error.message), error.status
     except CourseError as error:
         return refuse(error)
     return render_template("learning/certificate.html", certificate=cert)
@@ -96,7 +102,9 @@ def certificate():
 @login_required
 def certificate_download():
     try:
-        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog())
+        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog(), _email_ok())
+    except services.EmailNotVerified as error:
+        return render_template("accounts/verify_needed.html", message=error.message), error.status
     except CourseError as error:
         return refuse(error)
     verify_url = url_for(".verify", code=cert.code, _external=True)

@@ -101,7 +101,7 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     subject_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    module_slug: Mapped[str] = mapped_column(String(80))
+    module_slug: Mapped[str | None] = mapped_column(String(80))  # None for account actions (accounts/audit.py)
     action: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime]

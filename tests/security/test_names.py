@@ -43,8 +43,8 @@ def test_the_account_page_changes_the_name_under_the_same_rules(app, make_user, 
     user = make_user()
     client = app.test_client()
     login(client, user.email)
-    assert post(client, "/account/name", {"display_name": name}).status_code == 400
-    response = post(client, "/account/name", {"display_name": "  Grace Hopper "})
+    assert post(client, "/account/profile", {"display_name": name}).status_code == 400
+    response = post(client, "/account/profile", {"display_name": "  Grace Hopper "})
     assert response.status_code == 303
     assert "Grace Hopper" in text(client.get("/account"))
     with app.app_context():

@@ -1,0 +1,140 @@
+"""The admin console's operations on accounts: search, role, deactivation, reset links.
+
+Each action needs a reason and writes an AuditEvent (who, when, why) in the same transaction. The last
+active admin can be neither demoted nor deactivated, so the console can never lock everyone out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..clock import utcnow
+from ..errors import Conflict, CourseError, NotFound
+from ..extensions import db
+from ..quizzes.models import AuditEvent
+from . import audit
+from .models import ROLES, User
+from .services import end_all_sessions
+
+PER_PAGE = 50
+STATUSES = ("active", "deactivated", "deleted")
+
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[User]
+    total: int
+    page: int
+    pages: int
+
+
+def search(query: str = "", role: str = "", status: str = "", page: int = 1) -> UserPage:
+    statement = select(User)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern))
+        )
+    if role in ROLES:
+        statement = statement.where(User.role == role)
+    if status == "active":
+        statement = statement.where(User.active.is_(True), User.deleted_at.is_(None))
+    elif status == "deactivated":
+        statement = statement.where(User.active.is_(False), User.deleted_at.is_(None))
+    elif status == "deleted":
+        statement = statement.where(User.deleted_at.is_not(None))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    users = list(db.session.scalars(statement.order_by(User.email).limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    return UserPage(users, total, page, pages)
+
+
+def get(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("There is no such account.")
+    return user
+
+
+def audit_trail(user_id: int) -> list[tuple[AuditEvent, str | None]]:
+    """Every event about this account, newest first, with the actor's name (None once that account is gone)."""
+    actor = aliased(User)
+    rows = db.session.execute(
+        select(AuditEvent, actor.display_name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_id == user_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+    return [(event, name) for event, name in rows]
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CourseError("Give a reason: it is kept in the audit trail.")
+    if len(reason) > audit.REASON_MAX:
+        raise CourseError(f"Keep the reason under {audit.REASON_MAX} characters.")
+    return reason
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+
+
+def _refuse_if_last_admin(user: User) -> None:
+    if user.role == "admin" and user.active and not _other_active_admins(user):
+        raise Conflict("This is the last active admin. Make another account admin first.")
+
+
+def _not_erased(user: User) -> None:
+    if user.deleted_at is not None:
+        raise Conflict("This account's personal data was erased; it cannot be changed.")
+
+
+def change_role(actor: User, user_id: int, role: str, reason: str, now: datetime | None = None) -> User:
+    reason = _reason(reason)
+    user = get(user_id)
+    _not_erased(user)
+    if role not in ROLES:
+        raise CourseError(f"Unknown role. Use one of: {', '.join(ROLES)}.")
+    if role == user.role:
+        raise CourseError(f"{user.display_name} is already {role}.")
+    if role != "admin":
+        _refuse_if_last_admin(user)
+    audit.record(actor.id, user.id, "role-change", f"{user.role} → {role}: {reason}", now or utcnow())
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def set_active(actor: User, user_id: int, active: bool, reason: str, now: datetime | None = None) -> User:
+    """Deactivate (log-in refused, every session ended at once, records kept) or reactivate."""
+    reason = _reason(reason)
+    user = get(user_id)
+    _not_erased(user)
+    if active == user.active:
+        raise CourseError(f"{user.display_name} is already {'active' if active else 'deactivated'}.")
+    if not active:
+        _refuse_if_last_admin(user)
+        end_all_sessions(user)
+    user.active = active
+    audit.record(actor.id, user.id, "reactivate" if active else "deactivate", reason, now or utcnow())
+    db.session.commit()
+    return user
+
+
+def record_reset(actor: User, user_id: int, reason: str, now: datetime | None = None) -> User:
+    """Audit a reset link sent on an admin's request; the view sends it after this commit."""
+    reason = _reason(reason)
+    user = get(user_id)
+    _not_erased(user)
+    audit.record(actor.id, user.id, "password-reset-sent", reason, now or utcnow())
+    db.session.commit()
+    return user

@@ -1,0 +1,152 @@
+"""Identity pages on the accounts blueprint: confirm an email, forgotten password, profile, unsubscribe.
+
+Every message is sent after the service's commit; when the mail server fails, the action stands and the
+page says so (the user can ask again).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import mail
+from ..errors import CourseError
+from ..extensions import limiter
+from . import emails, identity
+from .forms import JoinForm
+from .identity_forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm
+from .safe_redirect import safe_next
+from .services import normalise_email
+from .views import account_page, bp
+
+
+def _per_user_limit() -> str:
+    return current_app.config["MAIL_RATE_LIMIT"]
+
+
+def _per_address_limit() -> str:
+    return current_app.config["MAIL_ADDRESS_RATE_LIMIT"]
+
+
+def _user_key() -> str:
+    return f"user:{current_user.get_id().partition(':')[0] if current_user.is_authenticated else '-'}"
+
+
+def _email_key() -> str:
+    return "email:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _invalid_link(error: CourseError):
+    return render_template("message.html", title="This link does not work", message=error.message), error.status
+
+
+@bp.app_context_processor
+def _profile_form():
+    def profile_form():
+        return ProfileForm(
+            formdata=None, display_name=current_user.display_name, wants_reminders=current_user.wants_reminders
+        )
+
+    return {"profile_form": profile_form}
+
+
+@bp.get("/account/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        user = identity.confirm_email(_secret(), token[:512], current_app.config["VERIFY_EMAIL_MAX_AGE"])
+    except CourseError as error:
+        return _invalid_link(error)
+    flash(f"Thank you: {user.email} is confirmed.", "success")
+    return redirect(url_for("learning.dashboard" if current_user.is_authenticated else "accounts.login"), 303)
+
+
+@bp.post("/account/verify-email/resend")
+@login_required
+@limiter.limit(_per_user_limit, key_func=_user_key)
+@limiter.limit(_per_address_limit)
+def resend_verification():
+    if current_user.email_verified:
+        flash("Your email address is already confirmed.", "info")
+    elif emails.send_verification(current_user):
+        flash(f"We sent a new link to {current_user.email}. It works once.", "success")
+    else:
+        flash(mail.FAILED, "error")
+    return redirect(safe_back(), 303)
+
+
+def safe_back() -> str:
+    return safe_next(request.form.get("next"), url_for("accounts.account"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_per_user_limit, key_func=_email_key, methods=["POST"])
+@limiter.limit(_per_address_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = identity.user_for_reset(form.email.data)
+        sent = emails.send_reset(user) if user is not None else emails.send_no_account(normalise_email(form.email.data))
+        if not sent:
+            flash(mail.FAILED, "error")
+            return render_template("accounts/forgot.html", form=form), 503
+        return render_template("accounts/forgot_sent.html", email=normalise_email(form.email.data))
+    return render_template("accounts/forgot.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    token = token[:512]
+    max_age = current_app.config["RESET_PASSWORD_MAX_AGE"]
+    try:
+        identity.check_reset_token(_secret(), token, max_age)
+    except CourseError as error:
+        return _invalid_link(error)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            identity.reset_password(_secret(), token, max_age, form.password.data)
+        except identity.WeakPassword as error:
+            form.password.errors.append(error.message)
+            return render_template("accounts/reset.html", form=form), 400
+        except CourseError as error:
+            return _invalid_link(error)
+        flash(
+            "Your password is changed and every other session is logged out. Log in with the new password.", "success"
+        )
+        return redirect(url_for("accounts.login"), 303)
+    return render_template("accounts/reset.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.post("/account/profile")
+@login_required
+def update_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            changed = identity.update_profile(current_user, form.display_name.data, form.wants_reminders.data)
+        except CourseError as error:
+            form.display_name.errors.append(error.message)
+        else:
+            flash("Your name is changed." if changed else "Your choices are saved.", "success")
+            return redirect(url_for("accounts.account"), 303)
+    return account_page(JoinForm(formdata=None), 400, profile=form)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    token = token[:512]
+    if request.method == "POST":
+        try:
+            identity.unsubscribe(_secret(), token)
+        except CourseError as error:
+            return _invalid_link(error)
+        return render_template(
+            "message.html",
+            title="Reminders stopped",
+            message="You will get no more reminders. Tick “Email me reminders” on your account page to get them again.",
+        )
+    return render_template("accounts/unsubscribe.html")

@@ -1,0 +1,190 @@
+"""Invitation pages: an instructor's invitations to a cohort (check, preview, confirm, resend, revoke), and
+the invitee's page to accept. Uploads may be larger than the site's usual 64 KiB, on these routes only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Request, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import mail
+from ..clock import utcnow
+from ..errors import CourseError
+from . import emails, invitations, sessions
+from .auth import require_role
+from .invitation_forms import AcceptForm, ConfirmInviteForm, InviteForm
+from .views import bp as accounts_bp
+
+bp = Blueprint("invitations", __name__, url_prefix="/instructor/cohorts/<int:cohort_id>/invitations")
+UPLOAD_ENDPOINTS = {"invitations.preview", "invitations.confirm"}
+
+
+class UploadRequest(Request):
+    """A request whose size limit is UPLOAD_MAX_BYTES on the upload routes and MAX_CONTENT_LENGTH elsewhere."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self.endpoint in UPLOAD_ENDPOINTS:
+            return current_app.config["UPLOAD_MAX_BYTES"]
+        return Request.max_content_length.fget(self)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)
+
+
+bp.record_once(lambda state: setattr(state.app, "request_class", UploadRequest))
+
+
+@bp.before_request
+@require_role("instructor", "admin")
+def _staff_only():
+    return None
+
+
+@bp.errorhandler(413)
+def _too_large(error):
+    limit = current_app.config["UPLOAD_MAX_BYTES"] // 1024
+    message = (
+        f"The file is larger than {limit:,} KB, the most an upload may be. A list of 1,000 people is far smaller: "
+        "check that you chose the CSV file, or split the list. Nothing was changed."
+    )
+    return render_template("message.html", title="The file is too large", message=message), 413
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _page(cohort_id: int, form: InviteForm | None = None, status: int = 200, problems=(), error: str = ""):
+    cohort = invitations.cohort_for(current_user, cohort_id)
+    return render_template(
+        "accounts/invitations.html",
+        cohort=cohort,
+        form=form or InviteForm(formdata=None),
+        pending=invitations.pending(cohort_id),
+        problems=problems,
+        error=error,
+    ), status
+
+
+def _refuse(error: CourseError):
+    return render_template("message.html", title="Not possible", message=error.message), error.status
+
+
+@bp.get("")
+def index(cohort_id: int):
+    try:
+        return _page(cohort_id)
+    except CourseError as error:
+        return _refuse(error)
+
+
+@bp.post("/preview")
+def preview(cohort_id: int):
+    form = InviteForm()
+    try:
+        cohort = invitations.cohort_for(current_user, cohort_id)
+        if not form.validate_on_submit():
+            return _page(cohort_id, form, 400)
+        upload = form.file.data
+        text = invitations.decode(upload.read()) if upload and upload.filename else form.emails.data or ""
+        roster = invitations.parse_roster(text, current_app.config["INVITATION_MAX_ROWS"])
+    except invitations.RosterError as error:
+        return _page(cohort_id, form, 400, error=error.message)
+    except CourseError as error:
+        return _refuse(error)
+    if roster.problems:
+        return _page(cohort_id, form, 400, problems=roster.problems)
+    signed = invitations.sign_preview(_secret(), current_user.id, cohort_id, roster.rows)
+    return render_template(
+        "accounts/invitations_preview.html",
+        cohort=cohort,
+        rows=invitations.plan(cohort_id, roster.rows, utcnow()),
+        outcomes=invitations.OUTCOMES,
+        confirm=ConfirmInviteForm(formdata=None, roster=signed),
+    )
+
+
+@bp.post("/confirm")
+def confirm(cohort_id: int):
+    form = ConfirmInviteForm()
+    try:
+        cohort = invitations.cohort_for(current_user, cohort_id)
+        if not form.validate_on_submit():
+            raise invitations.RosterError("The preview is missing. Check the list again.")
+        rows = invitations.read_preview(_secret(), current_user.id, cohort_id, form.roster.data)
+        outcome = invitations.invite(current_user, cohort, rows, current_app.config["INVITATION_DAYS"])
+    except invitations.RosterError as error:
+        return _page(cohort_id, None, 400, error=error.message)
+    except CourseError as error:
+        return _refuse(error)
+    # After the commit: the emails. A failure loses nothing; "Send again" works later.
+    inviter = current_user.display_name
+    sent = [i for i in outcome.invitations if _send(i, cohort.name, inviter)]
+    invitations.mark_sent(sent)
+    notes = sum(emails.send_added_to_cohort(u, cohort.name, inviter) for u in outcome.joined)
+    summary = (
+        f"{len(outcome.invitations)} invited, {len(outcome.joined)} existing account(s) added to the cohort, "
+        f"{outcome.unchanged} already in it."
+    )
+    flash(summary, "success")
+    failed = len(outcome.invitations) - len(sent) + len(outcome.joined) - notes
+    if failed:
+        flash(f"{failed} email(s) could not be sent just now. Nothing is lost: use “Send again” below later.", "error")
+    return redirect(url_for(".index", cohort_id=cohort_id), 303)
+
+
+def _send(invitation, cohort_name: str, inviter: str) -> bool:
+    return emails.send_invitation(invitation, cohort_name, inviter, invitations.invitation_token(_secret(), invitation))
+
+
+@bp.post("/<int:invitation_id>/resend")
+def resend(cohort_id: int, invitation_id: int):
+    try:
+        invitation = invitations.renew(current_user, cohort_id, invitation_id, current_app.config["INVITATION_DAYS"])
+        cohort = invitations.cohort_for(current_user, cohort_id)
+    except CourseError as error:
+        return _refuse(error)
+    if _send(invitation, cohort.name, current_user.display_name):
+        invitations.mark_sent([invitation])
+        flash(f"The invitation to {invitation.email} was sent again; earlier links no longer work.", "success")
+    else:
+        flash(mail.FAILED, "error")
+    return redirect(url_for(".index", cohort_id=cohort_id), 303)
+
+
+@bp.post("/<int:invitation_id>/revoke")
+def revoke(cohort_id: int, invitation_id: int):
+    try:
+        invitation = invitations.revoke(current_user, cohort_id, invitation_id)
+    except CourseError as error:
+        return _refuse(error)
+    flash(f"The invitation to {invitation.email} is revoked; its link no longer works.", "success")
+    return redirect(url_for(".index", cohort_id=cohort_id), 303)
+
+
+@accounts_bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    token = token[:512]
+    try:
+        invitation, cohort = invitations.open_invitation(_secret(), token)
+    except CourseError as error:
+        return render_template("message.html", title="This link does not work", message=error.message), error.status
+    if invitations.find_user(invitation.email) is not None:
+        invitations.accept(_secret(), token, "", "")
+        flash(f"You are in the cohort “{cohort.name}”. Log in with your existing account.", "success")
+        return redirect(url_for("accounts.login"), 303)
+    form = AcceptForm(display_name=invitation.name)
+    if form.validate_on_submit():
+        try:
+            user, _ = invitations.accept(_secret(), token, form.display_name.data, form.password.data)
+        except invitations.WeakPassword as error:
+            form.password.errors.append(error.message)
+        except CourseError as error:
+            return render_template("message.html", title="This link does not work", message=error.message), 400
+        else:
+            sessions.begin(user)
+            flash(f"Welcome, {user.display_name}. You are in the cohort “{cohort.name}”.", "success")
+            return redirect(url_for("learning.dashboard"), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/accept.html", form=form, invitation=invitation, cohort=cohort), status

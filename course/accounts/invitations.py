@@ -1,0 +1,332 @@
+"""Inviting trainees to a cohort: a pasted list or a CSV (`email,name`), checked whole before anything is
+made, then invitations for new people and cohort places for existing accounts.
+
+`parse_roster` is pure: it decodes (UTF-8, with or without a BOM), finds the separator (comma or
+semicolon), skips a header, and reports every bad row by line number. Nothing is written until the
+instructor confirms a clean preview, which travels back signed (it cannot be altered on the way).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..clock import utcnow
+from ..errors import Conflict, CourseError, NotFound
+from ..extensions import db
+from . import audit, tokens
+from .models import EMAIL_MAX, NAME_MAX, Cohort, CohortInstructor, CohortMember, Invitation, User
+from .passwords import hash_password, password_problem
+from .services import WeakPassword, find_user, normalise_email
+
+PREVIEW_MAX_AGE = 3600
+
+
+class RosterError(CourseError):
+    """The upload as a whole cannot be read (encoding, size); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Roster:
+    rows: tuple[RosterRow, ...]
+    problems: tuple[str, ...]
+
+
+def decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError(
+            "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” and upload it again. "
+            "Nothing was changed."
+        ) from None
+
+
+def _separator(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def parse_roster(text: str, max_rows: int) -> Roster:
+    text = text.lstrip("\ufeff")
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if lines and lines[0][1].strip().lower().lstrip('"').startswith("email"):
+        lines = lines[1:]  # a header row
+    if len(lines) > max_rows:
+        raise RosterError(
+            f"The list has {len(lines):,} rows; at most {max_rows:,} can be invited at once. "
+            "Split it into smaller lists. Nothing was changed."
+        )
+    separator = _separator(text)
+    rows, problems, seen = [], [], {}
+    for number, line in lines:
+        cells = [cell.strip() for cell in next(csv.reader(io.StringIO(line), delimiter=separator), [])]
+        raw_email = cells[0] if cells else ""
+        name = cells[1] if len(cells) > 1 else ""
+        if len(cells) > 2 and any(cells[2:]):
+            problems.append(f"Line {number}: more than two columns (expected email, name).")
+            continue
+        if len(raw_email) > EMAIL_MAX:
+            problems.append(f"Line {number}: the email is longer than {EMAIL_MAX} characters.")
+            continue
+        try:
+            email = normalise_email(validate_email(raw_email, check_deliverability=False).normalized)
+        except EmailNotValidError:
+            problems.append(f"Line {number}: “{raw_email[:60]}” is not an email address.")
+            continue
+        if len(name) > NAME_MAX:
+            problems.append(f"Line {number}: the name is longer than {NAME_MAX} characters.")
+            continue
+        if email in seen:
+            problems.append(f"Line {number}: {email} is a duplicate of line {seen[email]}.")
+            continue
+        seen[email] = number
+        rows.append(RosterRow(number, email, name or email.split("@")[0]))
+    if not rows and not problems:
+        problems.append("The list is empty: give one email per line, optionally followed by a comma and a name.")
+    return Roster(tuple(rows), tuple(problems))
+
+
+# --- the signed preview ----------------------------------------------------------------------------------
+
+
+def _preview_serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="course.accounts.invitation-preview")
+
+
+def sign_preview(secret: str, actor_id: int, cohort_id: int, rows: tuple[RosterRow, ...]) -> str:
+    return _preview_serializer(secret).dumps([actor_id, cohort_id, [[r.line, r.email, r.name] for r in rows]])
+
+
+def read_preview(secret: str, actor_id: int, cohort_id: int, signed: str) -> tuple[RosterRow, ...]:
+    try:
+        actor, cohort, rows = _preview_serializer(secret).loads(signed, max_age=PREVIEW_MAX_AGE)
+    except SignatureExpired:
+        raise RosterError("This preview is more than an hour old. Check the list again.") from None
+    except (BadSignature, ValueError, TypeError):
+        raise RosterError("This preview was altered or is incomplete. Check the list again.") from None
+    if (actor, cohort) != (actor_id, cohort_id):
+        raise RosterError("This preview belongs to another cohort. Check the list again.")
+    return tuple(RosterRow(int(line), str(email), str(name)) for line, email, name in rows)
+
+
+# --- who may invite, and what an invitation would do ----------------------------------------------------
+
+
+def cohort_for(viewer: User, cohort_id: int) -> Cohort:
+    """The cohort, when this viewer may invite to it (an admin, or an instructor who follows it)."""
+    cohort = db.session.get(Cohort, cohort_id)
+    follows = viewer.role == "admin" or db.session.scalar(
+        select(CohortInstructor.id).where(
+            CohortInstructor.cohort_id == cohort_id, CohortInstructor.user_id == viewer.id
+        )
+    )
+    if cohort is None or not follows:
+        raise NotFound("There is no such cohort among yours.")
+    return cohort
+
+
+OUTCOMES = {
+    "invite": "New: gets an invitation to choose a password",
+    "join": "Has an account: joins the cohort",
+    "member": "Already in this cohort: nothing to do",
+    "renew": "Already invited: the invitation is sent again",
+}
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    line: int
+    email: str
+    name: str
+    outcome: str
+
+
+def plan(cohort_id: int, rows: tuple[RosterRow, ...], now: datetime) -> list[PlanRow]:
+    emails = [r.email for r in rows]
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    members = set(
+        db.session.scalars(
+            select(CohortMember.user_id).where(
+                CohortMember.cohort_id == cohort_id, CohortMember.user_id.in_([u.id for u in users.values()])
+            )
+        )
+    )
+    pending = {i.email for i in _pending(cohort_id, now, emails)}
+    result = []
+    for row in rows:
+        user = users.get(row.email)
+        if user is not None:
+            outcome = "member" if user.id in members else "join"
+        else:
+            outcome = "renew" if row.email in pending else "invite"
+        result.append(PlanRow(row.line, row.email, row.name, outcome))
+    return result
+
+
+def _pending(cohort_id: int, now: datetime, emails: list[str] | None = None) -> list[Invitation]:
+    query = select(Invitation).where(
+        Invitation.cohort_id == cohort_id,
+        Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None),
+        Invitation.expires_at > now,
+    )
+    if emails is not None:
+        query = query.where(Invitation.email.in_(emails))
+    return list(db.session.scalars(query.order_by(Invitation.email)))
+
+
+def pending(cohort_id: int, now: datetime | None = None) -> list[Invitation]:
+    return _pending(cohort_id, now or utcnow())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    invitations: list[Invitation]  # new or renewed: each needs its email
+    joined: list[User]  # existing accounts put in the cohort: each gets a note
+    unchanged: int
+
+
+def invite(actor: User, cohort: Cohort, rows: tuple[RosterRow, ...], days: int, now: datetime | None = None) -> Outcome:
+    """Apply a confirmed preview in one transaction. The caller sends the emails after it."""
+    now = now or utcnow()
+    expires = now + timedelta(days=days)
+    planned = plan(cohort.id, rows, now)
+    existing = {i.email: i for i in _pending(cohort.id, now, [p.email for p in planned if p.outcome == "renew"])}
+    invitations, joined, unchanged = [], [], 0
+    for row in planned:
+        if row.outcome == "invite":
+            invitation = Invitation(
+                cohort_id=cohort.id,
+                email=row.email,
+                name=row.name,
+                invited_by_id=actor.id,
+                created_at=now,
+                expires_at=expires,
+            )
+            db.session.add(invitation)
+            invitations.append(invitation)
+        elif row.outcome == "renew":
+            invitation = existing[row.email]
+            invitation.expires_at = expires
+            invitations.append(invitation)
+        elif row.outcome == "join":
+            user = find_user(row.email)
+            db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+            audit.record(
+                actor.id, user.id, "invite", f"Added to the cohort “{cohort.name}” from an invitation list", now
+            )
+            joined.append(user)
+        else:
+            unchanged += 1
+    db.session.commit()
+    return Outcome(invitations, joined, unchanged)
+
+
+def mark_sent(invitations: list[Invitation], now: datetime | None = None) -> None:
+    if invitations:
+        for invitation in invitations:
+            invitation.sent_at = now or utcnow()
+        db.session.commit()
+
+
+def _managed(viewer: User, cohort_id: int, invitation_id: int) -> Invitation:
+    cohort_for(viewer, cohort_id)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.cohort_id != cohort_id:
+        raise NotFound("There is no such invitation.")
+    return invitation
+
+
+def renew(viewer: User, cohort_id: int, invitation_id: int, days: int, now: datetime | None = None) -> Invitation:
+    """A fresh expiry for a pending or expired invitation (earlier links stop working)."""
+    now = now or utcnow()
+    invitation = _managed(viewer, cohort_id, invitation_id)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise Conflict("This invitation was already accepted or revoked.")
+    invitation.expires_at = now + timedelta(days=days)
+    db.session.commit()
+    return invitation
+
+
+def revoke(viewer: User, cohort_id: int, invitation_id: int, now: datetime | None = None) -> Invitation:
+    invitation = _managed(viewer, cohort_id, invitation_id)
+    if invitation.accepted_at:
+        raise Conflict("This invitation was already accepted.")
+    invitation.revoked_at = invitation.revoked_at or now or utcnow()
+    db.session.commit()
+    return invitation
+
+
+# --- the invitee's side ---------------------------------------------------------------------------------
+
+
+def _state(invitation: Invitation) -> tuple:
+    return (invitation.email, invitation.expires_at.isoformat(), invitation.accepted_at, invitation.revoked_at)
+
+
+def invitation_token(secret: str, invitation: Invitation) -> str:
+    return tokens.make(secret, "invitation", invitation.id, *_state(invitation))
+
+
+def open_invitation(secret: str, token: str, now: datetime | None = None) -> tuple[Invitation, Cohort]:
+    invitation_id, print_ = tokens.read(secret, "invitation", token, None)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or tokens.fingerprint(*_state(invitation)) != print_:
+        raise tokens.InvalidLink(
+            "This invitation link is no longer valid: it was accepted, revoked or sent again. "
+            "Use the newest email, or ask your instructor."
+        )
+    if not invitation.pending(now or utcnow()):
+        raise tokens.InvalidLink("This invitation has expired. Ask your instructor to send it again.")
+    return invitation, db.session.get(Cohort, invitation.cohort_id)
+
+
+def accept(secret: str, token: str, name: str, password: str, now: datetime | None = None) -> tuple[User, bool]:
+    """Accept: a new account (its email confirmed by the link) in the cohort. When an account with this email
+    exists by now, it only joins the cohort. Returns (user, created)."""
+    now = now or utcnow()
+    invitation, cohort = open_invitation(secret, token, now)
+    user = find_user(invitation.email)
+    created = user is None
+    if created:
+        problem = password_problem(password, invitation.email)
+        if problem:
+            raise WeakPassword(problem)
+        name = (name or "").strip()[:NAME_MAX] or invitation.name
+        user = User(
+            email=invitation.email,
+            display_name=name,
+            password_hash=hash_password(password),
+            role="trainee",
+            email_verified_at=now,
+        )
+        db.session.add(user)
+        db.session.flush()
+    member = db.session.scalar(
+        select(CohortMember.id).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+    )
+    if member is None:
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+    invitation.accepted_at = now
+    invitation.user_id = user.id
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same link opened twice at once
+        db.session.rollback()
+        raise tokens.InvalidLink(tokens.USED) from None
+    return user, created

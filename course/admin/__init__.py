@@ -1,0 +1,1 @@
+"""The admin console (/admin): accounts, roles, deactivation, reset links, data requests. Admins only."""

@@ -1,0 +1,162 @@
+"""The admin console: find an account, then act on it with a reason. Admins only; every action audited."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import mail
+from ..accounts import admin, data_rights, emails
+from ..accounts.audit import ACTIONS as ACCOUNT_ACTIONS
+from ..accounts.auth import require_role
+from ..accounts.data_rights_views import json_download
+from ..accounts.models import ROLES
+from ..clock import utcnow
+from ..errors import CourseError
+from ..quizzes.overrides import ACTIONS as QUIZ_ACTIONS
+from .forms import ActiveForm, EraseForm, ResetForm, RoleForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ACTION_LABELS = {**QUIZ_ACTIONS, **ACCOUNT_ACTIONS}
+
+
+@bp.before_request
+@require_role("admin")
+def _admins_only():
+    return None
+
+
+@bp.get("/")
+def users():
+    args = request.args
+    page = args.get("page", "1")
+    result = admin.search(
+        query=args.get("q", "").strip()[:100],
+        role=args.get("role", ""),
+        status=args.get("status", ""),
+        page=int(page) if page.isdigit() and int(page) < 100_000 else 1,
+    )
+    return render_template(
+        "admin/users.html",
+        result=result,
+        q=args.get("q", "")[:100],
+        role=args.get("role", ""),
+        status=args.get("status", ""),
+        roles=ROLES,
+        statuses=admin.STATUSES,
+    )
+
+
+def _user_page(user_id: int, status: int = 200, **forms):
+    try:
+        user = admin.get(user_id)
+    except CourseError as error:
+        return render_template("message.html", title="Not found", message=error.message), error.status
+    role_form = forms.get("role_form") or RoleForm(formdata=None, role=user.role)
+    return render_template(
+        "admin/user.html",
+        user=user,
+        role_form=role_form,
+        active_form=forms.get("active_form") or ActiveForm(formdata=None, active="0" if user.active else "1"),
+        reset_form=forms.get("reset_form") or ResetForm(formdata=None),
+        erase_form=forms.get("erase_form") or EraseForm(formdata=None),
+        events=admin.audit_trail(user.id),
+        labels=ACTION_LABELS,
+    ), status
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int):
+    return _user_page(user_id)
+
+
+def _act(user_id: int, form, form_name: str, action, done: str):
+    if not form.validate_on_submit():
+        return _user_page(user_id, 400, **{form_name: form})
+    try:
+        user = action(form)
+    except CourseError as error:
+        form.reason.errors.append(error.message)
+        return _user_page(user_id, error.status, **{form_name: form})
+    if done:
+        flash(done.format(name=user.display_name), "success")
+    return None
+
+
+@bp.post("/users/<int:user_id>/role")
+def change_role(user_id: int):
+    form = RoleForm()
+    refused = _act(
+        user_id,
+        form,
+        "role_form",
+        lambda f: admin.change_role(current_user, user_id, f.role.data, f.reason.data),
+        "{name}'s role is changed. It is in the audit trail.",
+    )
+    return refused or redirect(url_for(".user", user_id=user_id), 303)
+
+
+@bp.post("/users/<int:user_id>/active")
+def set_active(user_id: int):
+    form = ActiveForm()
+    activate = form.active.data == "1"
+    refused = _act(
+        user_id,
+        form,
+        "active_form",
+        lambda f: admin.set_active(current_user, user_id, activate, f.reason.data),
+        "{name} is reactivated." if activate else "{name} is deactivated and logged out everywhere.",
+    )
+    return refused or redirect(url_for(".user", user_id=user_id), 303)
+
+
+@bp.get("/users/<int:user_id>/data.json")
+def export_data(user_id: int):
+    try:
+        user = admin.get(user_id)
+    except CourseError as error:
+        return render_template("message.html", title="Not found", message=error.message), error.status
+    data = {
+        "exported_at": utcnow().isoformat() + "Z",
+        "exported_by_admin": current_user.id,
+        **data_rights.export(user.id),
+    }
+    return json_download(data, f"course-data-{user.id}.json")
+
+
+@bp.post("/users/<int:user_id>/erase")
+def erase(user_id: int):
+    form = EraseForm()
+    refused = _act(
+        user_id,
+        form,
+        "erase_form",
+        lambda f: _erase(admin.get(user_id), f.reason.data),
+        "The account's personal data is erased; its certificate is revoked.",
+    )
+    return refused or redirect(url_for(".user", user_id=user_id), 303)
+
+
+def _erase(user, reason: str):
+    data_rights.erase(user, current_user.id, reason)
+    return user
+
+
+@bp.post("/users/<int:user_id>/reset")
+def send_reset(user_id: int):
+    form = ResetForm()
+    refused = _act(
+        user_id,
+        form,
+        "reset_form",
+        lambda f: admin.record_reset(current_user, user_id, f.reason.data),
+        "",
+    )
+    if refused:
+        return refused
+    user = admin.get(user_id)
+    if emails.send_reset(user):
+        flash(f"A password reset link was sent to {user.email}. It is in the audit trail.", "success")
+    else:
+        flash(mail.FAILED, "error")
+    return redirect(url_for(".user", user_id=user_id), 303)

@@ -1,0 +1,74 @@
+"""A real SMTP server for the tests: aiosmtpd on 127.0.0.1, on a free port, keeping what it receives."""
+
+from __future__ import annotations
+
+import re
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Collector:
+    """The handler: every delivered message, parsed. `refuse` makes the server answer 550 to recipients."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.refuse = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.7.1 Refused by the test"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+class Mailbox:
+    def __init__(self):
+        self.collector = Collector()
+        self.port = free_port()
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.collector.messages
+
+    def clear(self) -> None:
+        self.collector.messages.clear()
+        self.collector.refuse = False
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def last(self, address: str) -> EmailMessage:
+        found = self.to(address)
+        assert found, f"no message to {address}; got {[(m['To'], m['Subject']) for m in self.messages]}"
+        return found[-1]
+
+
+def parts(message: EmailMessage) -> tuple[str, str]:
+    """The plain text and the HTML of a message."""
+    return (
+        message.get_body(preferencelist=("plain",)).get_content(),
+        message.get_body(preferencelist=("html",)).get_content(),
+    )
+
+
+def links(message: EmailMessage) -> list[str]:
+    plain, _ = parts(message)
+    return re.findall(r"https?://\S+", plain)
+
+
+def path_of(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
