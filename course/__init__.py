@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, catalog, converters, database, mail, web
+from . import assets, backup, catalog, converters, database, health, mail, metrics, observability, web
 from .accounts import auth, data_rights_views, identity_views, passwords  # noqa: F401 (the *_views add routes)
 from .accounts.cli import bp as users_cli
 from .accounts.invitation_views import bp as invitations_bp
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance.chmod(0o700)
     app.config.update(build_config(Path(app.instance_path), config))
     passwords.configure(app.config["PASSWORD_HASH_METHOD"])
+    observability.init_app(app)  # first: request ids and timing wrap everything else
     converters.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalog.init_app(app)
     web.init_app(app)
     assets.init_app(app)
+    metrics.init_app(app)
 
     blueprints = (
         accounts_bp,
@@ -65,4 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # Operations: /healthz and /readyz, /metrics (in metrics.init_app), `flask backup`.
+    app.register_blueprint(health.bp)
+    app.register_blueprint(backup.bp)
     return app

@@ -117,6 +117,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "JOIN_RATE_LIMIT": os.environ.get("JOIN_RATE_LIMIT", "10 per minute"),
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not stop log-ins: count in memory meanwhile (logged), go back when it answers.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
         "SESSION_MAX_DAYS": int(os.environ.get("SESSION_MAX_DAYS", "14")),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
@@ -130,6 +133,11 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "WTF_CSRF_TIME_LIMIT": None,  # a trainee may read a lesson for hours before pressing a button
         "PROPAGATE_EXCEPTIONS": False if production else None,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Logs: JSON lines on standard error (LOG_FORMAT=text for people reading a terminal).
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json"),
+        # /metrics answers only to `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN"),
         # Shown in every page title, on the certificate and in exports; set once here.
         "COURSE_NAME": os.environ.get("COURSE_NAME", "Ketamine staff course"),
         "COURSE_TITLE": os.environ.get("COURSE_TITLE", "Ketamine: uses, mechanism, risks and legal status"),
@@ -143,6 +151,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         config["SECRET_KEY"] = _secret_key(instance_path, production)
     if config["PRODUCTION"]:
         _check_production(config)
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
+        # Fail fast when Redis is away (the in-memory fallback takes over) instead of hanging requests.
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return config

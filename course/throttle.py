@@ -22,7 +22,7 @@ from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from werkzeug.exceptions import TooManyRequests
 
-from .extensions import limiter
+from . import limits_fallback
 
 
 class Throttled(TooManyRequests):
@@ -47,8 +47,7 @@ def count(setting: str, scope: str, key: str, message: str) -> None:
     """Count one attempt under every limit of `setting`; raise Throttled when any is exceeded."""
     if not _enabled():
         return
-    strategy = limiter.limiter
-    refused = [item for item in _items(setting) if not strategy.hit(item, scope, key)]
+    refused = [item for item in _items(setting) if not limits_fallback.hit(item, scope, key)]  # Redis down: memory
     if refused:
         retry = max(item.get_expiry() for item in refused)
         raise Throttled(message, retry_after=retry)
@@ -58,9 +57,8 @@ def give_back(setting: str, scope: str, key: str) -> None:
     """Undo one `count` (fixed-window counters, the default strategy): for a successful log-in."""
     if not _enabled():
         return
-    strategy = limiter.limiter
     for item in _items(setting):
-        strategy.hit(item, scope, key, cost=-1)
+        limits_fallback.hit(item, scope, key, cost=-1)
 
 
 def address() -> str:

@@ -12,10 +12,10 @@ from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from werkzeug.exceptions import HTTPException
 
-from . import charts, inputs
+from . import charts, inputs, observability
 from .catalog import get_catalog
 from .config import PROJECT_ROOT
-from .extensions import limiter
+from .extensions import db, limiter
 
 ACCESSIBILITY_STATEMENT = PROJECT_ROOT / "ACCESSIBILITY.md"
 
@@ -45,6 +45,8 @@ def _error_page(status: int, detail: str | None = None, headers=None):
 
 
 def _handle_http(error: HTTPException):
+    if error.code == 500:
+        return _server_error_page()
     # The exception's own headers (Allow on a 405, Retry-After on a 429) go out with the site's page.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if error.code == 429:
@@ -62,8 +64,29 @@ def _handle_csrf(error: CSRFError):
     return _error_page(400, "This form has expired or did not come from this site. Reload the page and send it again.")
 
 
+# -- reliability (issue 11): the 500 page, which must show even when the database is what failed --
+def _server_error_page():
+    """Rendered straight from the template, without the context processors: Flask-Login's would load
+    the current user, through the very database that may have just failed. The session is rolled
+    back first, so the request's teardown and logging start clean."""
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection: nothing to roll back
+        observability.error_log.warning("Rollback after an error failed", exc_info=True)
+    title, message = MESSAGES[500]
+    reference = observability.request_id()
+    if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links can be built, plain text
+        return f"{title}. {message} Reference: {reference}\n", 500, {"Content-Type": "text/plain"}
+    template = current_app.jinja_env.get_template("server_error.html")
+    return template.render(title=title, message=message, request_id=reference), 500
+
+
 def _handle_unexpected(error: Exception):
-    return _error_page(500)
+    observability.log_unhandled(error)
+    return _server_error_page()
+
+
+# -- end --
 
 
 @cache

@@ -1,8 +1,12 @@
 import logging
 from logging.config import fileConfig
 
+import click
 from alembic import context
 from flask import current_app
+from sqlalchemy.exc import OperationalError
+
+from course.health import describe_database_error
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -84,7 +88,14 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    try:
+        connection = connectable.connect()
+    except OperationalError as error:
+        # One line for the operator (which database, which host, why; never the password) instead of a
+        # long traceback that ends with the cause.
+        raise click.ClickException(describe_database_error(connectable.url, error)) from None
+
+    with connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -105,6 +105,9 @@ TABLE = [
     ("instructor.answers_csv", "GET", "/instructor/exports/answers.csv", None, staff(200)),
     ("instructor.xapi_jsonl", "GET", "/instructor/exports/xapi.jsonl", None, staff(200)),
     ("accessibility", "GET", "/accessibility", None, same(200, 200)),
+    ("health.healthz", "GET", "/healthz", None, same(200, 200)),
+    ("health.readyz", "GET", "/readyz", None, same(200, 200)),
+    ("metrics.metrics", "GET", "/metrics", None, same(404, 404)),  # 404 without METRICS_TOKEN and its bearer
     ("static", "GET", "/static/style.css", None, same(200, 200)),
     ("accounts.logout", "POST", "/logout", {}, same(302, 302)),  # last: it ends the session
 ]

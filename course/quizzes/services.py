@@ -11,7 +11,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import signals
 from ..clock import utcnow
 from ..content.model import Catalog, Module, Page, Quiz
 from ..errors import Conflict, CourseError, NotFound
@@ -32,6 +34,9 @@ class RetakeNotYetAllowed(CourseError):
 
 class AttemptAlreadySubmitted(Conflict):
     pass
+
+
+ANSWER_NOT_SAVED = "This attempt has already been submitted; your answer was not saved."
 
 
 def attempts_of(user_id: int, module_slug: str | None = None) -> list[QuizAttempt]:
@@ -171,6 +176,7 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
         if existing is None:
             raise Conflict("Another attempt was being started at the same moment. Try again.") from None
         return existing
+    signals.attempt_started.send(module.slug)
     return attempt
 
 
@@ -186,18 +192,55 @@ def get_attempt(user_id: int, attempt_id: int, fresh: bool = False) -> QuizAttem
 def save_answer(
     user_id: int, attempt_id: int, position: int, form: grading.Form, now: datetime | None = None
 ) -> QuizAttempt:
+    """Store one answer, only while the attempt is open: an acknowledged save is always in the grade.
+
+    A save racing a submit (two tabs, the autosave of one tab and the Submit button of another) must
+    land either wholly before the grading reads the answers, or be refused. Checking `is_open` on a
+    row read earlier is not enough: the submit can claim and grade the attempt between that read and
+    the write. So the write itself carries the check, in the transaction that stores it:
+
+    1. Lock the attempt row (``SELECT ... FOR UPDATE``). On PostgreSQL this waits for a submit that
+       has claimed the attempt (its claim UPDATE holds the same row lock until it commits), and a submit
+       arriving later waits for this save to commit before it claims and reads the answers. SQLAlchemy
+       renders nothing for FOR UPDATE on SQLite, which needs no row lock: see 2.
+    2. ``UPDATE attempt_item SET response ... WHERE id = :item AND EXISTS (attempt still open)``. It is
+       the transaction's first write; on SQLite a write statement first takes the database's single
+       write lock (waiting up to the busy timeout, as ``BEGIN IMMEDIATE`` would), then reads the status
+       as last committed. The submit's claim is a write too, so it holds that lock until its grade is
+       committed: a save either commits before the claim (and is graded) or sees 'submitted'.
+       On PostgreSQL the UPDATE's own snapshot is taken after the lock of step 1 is granted, so it also
+       sees the status as last committed.
+
+    No row changed means the attempt was submitted in between: nothing is stored and the trainee is
+    told so (409).
+    """
     attempt = get_attempt(user_id, attempt_id)
     if not attempt.is_open:
-        raise AttemptAlreadySubmitted("This attempt has already been submitted; its answers can no longer change.")
+        raise AttemptAlreadySubmitted(ANSWER_NOT_SAVED)
     item = next((i for i in attempt.items if i.position == position), None)
     if item is None:
         raise NotFound("This attempt has no such question.")
     try:
-        item.response = grading.parse_answer(item.snapshot, form)
+        response = grading.parse_answer(item.snapshot, form)
     except grading.InvalidAnswer as exc:
         raise CourseError(str(exc)) from None
-    item.answered_at = now or utcnow()
-    summary.touch(user_id, attempt.module_slug, item.answered_at)
+    answered_at = now or utcnow()
+    # -- save/submit exclusion (see the docstring) --
+    db.session.execute(select(QuizAttempt.id).where(QuizAttempt.id == attempt_id).with_for_update())
+    still_open = select(QuizAttempt.id).where(QuizAttempt.id == attempt_id, QuizAttempt.status == AttemptStatus.OPEN)
+    stored = db.session.execute(
+        update(AttemptItem)
+        .where(AttemptItem.id == item.id, still_open.exists())
+        .values(response=response, answered_at=answered_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not stored:
+        db.session.rollback()
+        raise AttemptAlreadySubmitted(ANSWER_NOT_SAVED)
+    set_committed_value(item, "response", response)
+    set_committed_value(item, "answered_at", answered_at)
+    # -- end --
+    summary.touch(user_id, attempt.module_slug, answered_at)
     db.session.commit()
     return attempt
 
@@ -208,6 +251,8 @@ def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None
     The first statement is a conditional UPDATE on status = 'open': of two concurrent submits (two tabs,
     two server processes) only one changes a row; the other finds nothing to change, rolls back, and is
     shown the same result. Grading happens in the same transaction, so a crash leaves the attempt open.
+    The claim also holds the attempt's row lock (PostgreSQL) or the database's write lock (SQLite) until
+    the grade is committed, which is what keeps a racing `save_answer` out of the graded answers.
     """
     now = now or utcnow()
     claimed = db.session.execute(
@@ -227,6 +272,7 @@ def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None
     db.session.flush()
     summary.record_attempts(user_id, catalog.module(attempt.module_slug), now)
     db.session.commit()
+    signals.attempt_submitted.send(attempt.module_slug, passed=attempt.passed)
     return attempt
 
 

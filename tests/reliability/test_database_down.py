@@ -1,0 +1,40 @@
+"""Issue 11, item 3: the error page still shows when the database is what failed.
+
+A logged-in trainee's next request reaches an app whose database is unreachable (a PostgreSQL port
+nothing listens on, or a SQLite "file" that is a folder): loading the user from the cookie raises
+OperationalError. The answer must be the full 500 page with the request id, not an empty 500."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from course.accounts import services as accounts
+
+from ..helpers import PASSWORD, login, text
+from .support import unreachable_database_url
+from .test_observability import PRODUCTION_LIKE
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_error_page_shows_when_the_database_is_down(app_factory, tmp_path, kind, caplog):
+    up = app_factory(SECRET_KEY=PRODUCTION_LIKE["SECRET_KEY"])  # the same key: the cookie is valid on both
+    with up.app_context():
+        accounts.register("down@example.com", "Dana Down", PASSWORD)
+    client = up.test_client()
+    assert login(client, "down@example.com").status_code == 302
+    down = app_factory(**PRODUCTION_LIKE, SQLALCHEMY_DATABASE_URI=unreachable_database_url(kind, tmp_path))
+    down_client = down.test_client()
+    cookie = up.config["SESSION_COOKIE_NAME"]
+    down_client.set_cookie(cookie, client.get_cookie(cookie).value)
+
+    caplog.set_level(logging.INFO, logger="course")
+    response = down_client.get("/dashboard", headers={"X-Request-ID": f"db-down-{kind}"})
+
+    assert response.status_code == 500
+    page = text(response)
+    assert "<h1>Something went wrong</h1>" in page and f"db-down-{kind}" in page and "</html>" in page
+    [error] = [r for r in caplog.records if r.name == "course" and r.levelno == logging.ERROR]
+    assert error.exc_info[0].__name__ == "OperationalError" and error.request_id == f"db-down-{kind}"
+    assert "s3cret-pw" not in page and all("s3cret-pw" not in r.getMessage() for r in caplog.records)

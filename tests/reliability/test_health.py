@@ -1,0 +1,81 @@
+"""Issue 11, item 5: a wrong or unreachable database is easy to see. /healthz says the process is up;
+/readyz says whether the database (and Redis, when the limits live there) answers; `flask db upgrade`
+prints one line naming the database and host, without the password."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ..helpers import login
+from .support import unreachable_database_url
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_readyz_is_503_and_healthz_200_when_the_database_is_unreachable(app, app_factory, tmp_path, kind):
+    down = app_factory(SQLALCHEMY_DATABASE_URI=unreachable_database_url(kind, tmp_path))
+    client = down.test_client()
+
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json() == {"status": "ok"}
+    assert health.headers["Cache-Control"] == "no-store"
+
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.headers["Cache-Control"] == "no-store"
+    body = ready.get_json()
+    assert body["status"] == "unavailable" and body["failed"] == ["database"]
+    assert "Cannot connect to" in body["checks"]["database"] and "s3cret-pw" not in ready.get_data(as_text=True)
+    if kind == "postgresql":
+        assert "'course' on 127.0.0.1:" in body["checks"]["database"]
+
+
+def test_readyz_is_200_when_everything_answers(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "failed": [], "checks": {"database": "ok"}}
+
+
+def test_readyz_names_redis_when_the_rate_limit_store_does_not_answer(app, app_factory, redis_server):
+    client = app_factory(RATELIMIT_STORAGE_URI=redis_server.url).test_client()
+    assert client.get("/readyz").get_json()["checks"] == {"database": "ok", "redis": "ok"}
+    redis_server.stop()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["failed"] == ["redis"] and body["checks"]["database"] == "ok"
+
+
+def test_probes_need_no_log_in_no_csrf_and_are_never_rate_limited(app, app_factory, make_user):
+    limited = app_factory(LOGIN_RATE_LIMIT="1 per minute")
+    client = limited.test_client()
+    user = make_user(role="trainee")
+    login(client, user.email, "wrong")
+    for _ in range(20):
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_db_upgrade_prints_one_clear_line_when_the_database_is_unreachable(tmp_path, kind):
+    env = {
+        **os.environ,
+        "FLASK_APP": "course",
+        "DATABASE_URL": unreachable_database_url(kind, tmp_path),
+        "SECRET_KEY": "cli-test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1, result.stderr
+    [line] = errors
+    assert line.startswith("Error: Cannot connect to the ") and "(check DATABASE_URL)" in line
+    assert "s3cret-pw" not in result.stderr + result.stdout
+    if kind == "postgresql":
+        assert "PostgreSQL database 'course' on 127.0.0.1:" in line and "as user 'course'" in line
+    else:
+        assert "not-a-database-file" in line and "unable to open database file" in line
