@@ -36,13 +36,14 @@ _TEXT_SPACING = """() => {
 _NO_TEXT_SPACING = "() => { document.adoptedStyleSheets = []; }"
 
 # What runs past its box at this width: the page itself scrolling sideways, or a block in <main> whose
-# content is wider than it (a table in its own scrolling box is allowed to be).
+# content is wider than it (a table in its own scrolling box is allowed to be, and so is a chart's own
+# drawing: two-dimensional content is exempt from 1.4.10 and each chart has its numbers as a table).
 _OVERFLOW = """() => {
   const found = [];
   const root = document.documentElement;
   if (root.scrollWidth > window.innerWidth + 1) found.push(`the page is ${root.scrollWidth}px wide`);
   for (const el of document.querySelectorAll("main *")) {
-    if (el.closest(".table-scroll") || el.closest(".visually-hidden")) continue;
+    if (el.closest(".table-scroll") || el.closest(".visually-hidden") || el.closest("svg")) continue;
     const style = getComputedStyle(el);
     if (style.display.startsWith("inline") || style.overflowX !== "visible" || el.clientWidth === 0) continue;
     if (el.scrollWidth > el.clientWidth + 1) {
@@ -205,7 +206,7 @@ def test_the_focus_indicator_reaches_3_to_1_on_every_background(browser, live_se
     with app.app_context():
         for lesson in module.pages:
             learning.complete_page(user.id, module, lesson.anchor)
-        attempt_id = quizzes.start_attempt(user.id, module, lessons_done=True).id
+        attempt_id = quizzes.start_attempt(user.id, module).id
     context = browser.new_context(base_url=live_server, viewport=WIDE)
     page = log_in(context, user)
     try:
@@ -241,7 +242,7 @@ def test_enter_on_an_answer_saves_it_and_goes_to_the_next_question(browser, live
     with app.app_context():
         for lesson in module.pages:
             learning.complete_page(user.id, module, lesson.anchor)
-        attempt = quizzes.start_attempt(user.id, module, lessons_done=True)
+        attempt = quizzes.start_attempt(user.id, module)
         attempt_id, items = attempt.id, [(item.position, item.snapshot) for item in attempt.items]
     position, snapshot = next((p, s) for p, s in items[1:-1] if s["type"] != "matching")
     context = browser.new_context(base_url=live_server, viewport=WIDE)
