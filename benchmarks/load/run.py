@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from http.client import HTTPSConnection
 from pathlib import Path
 
-from benchmarks.pages import free_port, percentile_ms
+from benchmarks.pages import flask, free_port, percentile_ms
 from deploy.render_nginx import render, write_standalone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,18 +39,6 @@ PASSWORD = "load test password 2026"  # noqa: S105 - throwaway accounts in a thr
 OPENSSL = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
 SPIKE_UA = "load-spike/1"
 SPIKE_MODULE = "introduction"
-
-
-def flask(args: list[str], env: dict[str, str], timeout: float = 600) -> str:
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "course", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    ).stdout
 
 
 def reset_stores(database_url: str, redis_url: str) -> None:
