@@ -43,6 +43,8 @@ from datetime import UTC, datetime
 from http.client import HTTPConnection
 from pathlib import Path
 
+from benchmarks.run import flask
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().with_name("pages.json")
 PROFILE = Path(__file__).resolve().with_name("profile.txt")
@@ -109,18 +111,6 @@ def free_port() -> int:
     with closing(socket.socket()) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def flask(args: list[str], env: dict[str, str], timeout: float = 600) -> str:
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "course", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=True,
-    ).stdout
 
 
 def seeded_database(env: dict[str, str], path: Path, trainees: int, seed: int) -> bool:

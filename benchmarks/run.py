@@ -66,7 +66,7 @@ def reset_peak_rss() -> bool:
     return True
 
 
-def flask(args: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+def flask(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "course", *args],
         cwd=ROOT,

@@ -376,7 +376,7 @@ def main() -> int:
     try:
         reset_stores(database_url, redis_url)
         flask(["db", "upgrade"], env)
-        seeded = flask(["demo", "seed", "--trainees", str(args.demo_trainees), "--seed", "20261130"], env)
+        seeded = flask(["demo", "seed", "--trainees", str(args.demo_trainees), "--seed", "20261130"], env).stdout
         instructors = re.findall(r"^\s+(instructor\d+@demo\.example)$", seeded, re.M)
         accounts = make_accounts(env, trainees=args.users * 2, spike=args.spike)
         print(f"prepared in {time.perf_counter() - began:.0f} s", flush=True)
