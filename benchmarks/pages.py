@@ -43,7 +43,7 @@ from datetime import UTC, datetime
 from http.client import HTTPConnection
 from pathlib import Path
 
-from benchmarks.run import flask
+from benchmarks.run import flask, login_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().with_name("pages.json")
@@ -156,7 +156,7 @@ def prepare(env: dict[str, str], pool: int) -> dict:
         accounts.register(ADMIN, "Bench Admin", PASSWORD, role="admin")
         for page in module.pages:
             learning.complete_page(trainee.id, module, page.anchor)
-        attempt = quizzes.start_attempt(trainee.id, module, lessons_done=True)
+        attempt = quizzes.start_attempt(trainee.id, module)
         # The pool: one password hash for all, lesson progress in bulk, then an open attempt each.
         hashed = hash_password(PASSWORD)
         rows = [
@@ -188,21 +188,12 @@ def prepare(env: dict[str, str], pool: int) -> dict:
             ],
         )
         db.session.commit()
-        pool_attempts = [(uid, quizzes.start_attempt(uid, module, lessons_done=True).id) for uid in ids]
+        pool_attempts = [(uid, quizzes.start_attempt(uid, module).id) for uid in ids]
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-        # Log-in cookies for the pool, minted as Flask-Login would mint them (no password hashing per user).
+        # Log-in cookies for the pool, minted in-process (no password hashing per user).
         pool_entries = []
-        from flask import g, session
-        from flask_login import login_user
-        from flask_wtf.csrf import generate_csrf
-
-        serializer = app.session_interface.get_signing_serializer(app)
         for uid, attempt_id in pool_attempts:
-            with app.test_request_context("/", headers={"User-Agent": UA}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
-                login_user(users[uid])
-                g.pop("csrf_token", None)  # the app context (and g) outlives each request context
-                token = generate_csrf()
-                cookie = f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(dict(session))}"
+            cookie, token = login_cookie(app, users[uid], UA)
             body = urllib.parse.urlencode({"csrf_token": token})
             pool_entries.append((f"/attempts/{attempt_id}/submit", cookie, body))
         result = {
@@ -427,6 +418,7 @@ def main() -> int:
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
         "SECRET_KEY": secrets.token_hex(32),
         "COURSE_ENV": "production",
+        "TRUSTED_HOSTS": "127.0.0.1,localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     servers: list[Server] = []

@@ -78,6 +78,22 @@ def flask(args: list[str], env: dict[str, str], timeout: float = 600) -> subproc
     )
 
 
+def login_cookie(app, user, user_agent: str) -> tuple[str, str]:
+    """A log-in cookie and its CSRF token for `user`, made in-process through the app's own session start
+    (a `user_session` row, as a log-in makes it), so a run needs no password hash per account."""
+    from flask import g, session
+    from flask_wtf.csrf import generate_csrf
+
+    from course.accounts import sessions
+
+    serializer = app.session_interface.get_signing_serializer(app)
+    with app.test_request_context("/", headers={"User-Agent": user_agent}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        sessions.begin(user)
+        g.pop("csrf_token", None)  # the app context (and g) outlives each request context
+        token = generate_csrf()
+        return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(dict(session))}", token
+
+
 def seed(env: dict[str, str], trainees: int, seed_value: int, *extra: str) -> str:
     args = ["demo", "seed", "--trainees", str(trainees), "--seed", str(seed_value), *extra]
     return flask(args, env, timeout=600).stdout

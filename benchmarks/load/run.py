@@ -30,6 +30,7 @@ from http.client import HTTPSConnection
 from pathlib import Path
 
 from benchmarks.pages import flask, free_port, percentile_ms
+from benchmarks.run import login_cookie
 from deploy.render_nginx import render, write_standalone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,11 +56,8 @@ def reset_stores(database_url: str, redis_url: str) -> None:
 
 def make_accounts(env: dict[str, str], trainees: int, spike: int) -> dict:
     """Accounts for the run, made in this process, all with the first module read: trainees who log in, and
-    spike trainees, each with a log-in cookie minted as Flask-Login would mint it."""
+    spike trainees, each with a log-in cookie minted in-process."""
     os.environ.update(env)
-    from flask import g, session
-    from flask_login import login_user
-    from flask_wtf.csrf import generate_csrf
     from sqlalchemy import insert, select
 
     from course import create_app
@@ -102,14 +100,10 @@ def make_accounts(env: dict[str, str], trainees: int, spike: int) -> dict:
         for uid in learner_ids + spike_ids:  # as completing the pages would have left it
             summary.record_pages(uid, module, now)
         db.session.commit()
-        serializer = app.session_interface.get_signing_serializer(app)
         spikers = []
-        for user in db.session.scalars(select(User).where(User.id.in_(spike_ids))):
-            with app.test_request_context("/", headers={"User-Agent": SPIKE_UA}):
-                login_user(user)
-                g.pop("csrf_token", None)  # the app context (and g) outlives each request context
-                token = generate_csrf()
-                spikers.append({"id": user.id, "cookie": f"session={serializer.dumps(dict(session))}", "csrf": token})
+        for user in db.session.scalars(select(User).where(User.id.in_(spike_ids))).all():
+            cookie, token = login_cookie(app, user, SPIKE_UA)
+            spikers.append({"id": user.id, "cookie": cookie, "csrf": token})
         modules = [[m.slug, [p.anchor for p in m.pages]] for m in catalog.modules[:4]]
         db.session.remove()
         db.engine.dispose()
@@ -366,6 +360,7 @@ def main() -> int:
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": redis_url,
         "COURSE_ENV": "production",
+        "TRUSTED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": secrets.token_hex(32),
         "TRUSTED_PROXIES": "1",
         "GUNICORN_ACCESSLOG": str(tmp / "access.log"),
