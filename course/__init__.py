@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, backup, catalog, converters, database, health, mail, metrics, observability, web
+from . import assets, backup, catalog, converters, database, health, mail, metrics, observability, signatures, web
 from .accounts import auth, data_rights_views, identity_views, passwords  # noqa: F401 (the *_views add routes)
 from .accounts.cli import bp as users_cli
 from .accounts.invitation_views import bp as invitations_bp
@@ -24,11 +24,12 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 from .instructor.views import bp as instructor_bp
 from .learning.cli import bp as summaries_cli
 from .learning.views import bp as learning_bp
+from .links import CourseFlask
 from .quizzes.views import bp as quizzes_bp
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = CourseFlask(__name__, instance_relative_config=True)
     instance = Path(app.instance_path)  # holds the secret key and the SQLite database: owner only
     instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     instance.chmod(0o700)
@@ -36,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     passwords.configure(app.config["PASSWORD_HASH_METHOD"])
     observability.init_app(app)  # first: request ids and timing wrap everything else
     converters.init_app(app)
+    signatures.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -1,10 +1,12 @@
 """What the pages do not pay for on every request: hashed static URLs cached for a year, the anonymous
-home page rendered once, a repeated lesson view that writes nothing, production templates never re-read."""
+home page rendered once, a repeated lesson view that writes nothing, production templates never re-read,
+a session cookie verified once per worker, a CSRF token signed once per session, links built once."""
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,7 +18,7 @@ from course.learning import services
 from course.learning.models import LessonProgress, ModuleSummary
 from course.web import _declares_no_limit
 
-from .helpers import login
+from .helpers import login, logout, post
 from .journey import catalog
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -111,3 +113,42 @@ def test_the_rate_limiter_skips_only_views_without_limits(app):
     # skipping the limiter's per-view bookkeeping never skips them (tests/security/test_throttle.py).
     with app.test_request_context("/login", method="POST"):
         assert _declares_no_limit()
+
+
+def page_token(client, url: str = "/dashboard") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True))[1]
+
+
+def test_a_kept_session_cookie_still_expires_and_a_changed_one_is_refused(app, trainee_client, monkeypatch):
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = trainee_client.get_cookie(name).value
+    assert trainee_client.get("/dashboard").status_code == 200  # verified, and kept by this worker
+    assert trainee_client.get("/dashboard").status_code == 200
+    forged = app.test_client()
+    forged.set_cookie(name, cookie[:-4] + ("AAAA" if not cookie.endswith("AAAA") else "BBBB"))
+    assert forged.get("/dashboard").status_code == 302  # a string never verified is checked
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert trainee_client.get("/dashboard").status_code == 302  # the kept cookie is too old now
+
+
+def test_one_session_keeps_its_signed_csrf_token_until_log_out(app, trainee_client, monkeypatch):
+    first = page_token(trainee_client)
+    later = time.time() + 120  # Flask-WTF would sign again with a later timestamp
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert page_token(trainee_client, "/") == first
+    assert (
+        post(trainee_client, "/account/profile", {"csrf_token": first, "display_name": "Kept Token"}).status_code < 400
+    )
+    monkeypatch.undo()
+    logout(trainee_client)
+    login(trainee_client, trainee_client.user.email)
+    assert page_token(trainee_client) != first
+
+
+def test_links_are_kept_per_mount_point(client):
+    assert 'href="/register"' in client.get("/login").get_data(as_text=True)
+    mounted = client.get("/login", base_url="http://localhost/course/").get_data(as_text=True)
+    assert 'href="/course/register"' in mounted and 'href="/register"' not in mounted
+    assert 'href="/register"' in client.get("/login").get_data(as_text=True)

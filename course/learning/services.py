@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
@@ -23,11 +23,14 @@ from .status import ModuleStatus, NextStep, module_status, next_step
 VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get before a page view writes
 
 
+_ALL_PROGRESS = select(LessonProgress).where(LessonProgress.user_id == bindparam("user_id"))
+_MODULE_PROGRESS = _ALL_PROGRESS.where(LessonProgress.module_slug == bindparam("slug"))  # built once: a lesson page's
+
+
 def _progress_rows(user_id: int, module_slug: str | None = None) -> list[LessonProgress]:
-    query = select(LessonProgress).where(LessonProgress.user_id == user_id)
     if module_slug:
-        query = query.where(LessonProgress.module_slug == module_slug)
-    return list(db.session.scalars(query))
+        return list(db.session.scalars(_MODULE_PROGRESS, {"user_id": user_id, "slug": module_slug}))
+    return list(db.session.scalars(_ALL_PROGRESS, {"user_id": user_id}))
 
 
 def completed_pages(user_id: int, module_slug: str) -> set[str]:

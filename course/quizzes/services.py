@@ -8,9 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import signals
@@ -180,12 +179,20 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
     return attempt
 
 
+# Every question page, save and submit reads an attempt with its items: two statements built once, run
+# as they are (a selectinload costs more CPU than the query it sends).
+_ATTEMPT = select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))
+_ITEMS = select(AttemptItem).where(AttemptItem.attempt_id == bindparam("attempt_id")).order_by(AttemptItem.position)
+
+
 def get_attempt(user_id: int, attempt_id: int, fresh: bool = False) -> QuizAttempt:
     """A trainee's own attempt with its items; another trainee's attempt is simply not found."""
-    query = select(QuizAttempt).options(selectinload(QuizAttempt.items)).where(QuizAttempt.id == attempt_id)
-    attempt = db.session.scalar(query.execution_options(populate_existing=fresh))
+    options = {"populate_existing": fresh}
+    attempt = db.session.scalar(_ATTEMPT, {"attempt_id": attempt_id}, execution_options=options)
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("There is no such attempt.")
+    items = db.session.scalars(_ITEMS, {"attempt_id": attempt_id}, execution_options=options).all()
+    set_committed_value(attempt, "items", list(items))
     return attempt
 
 
