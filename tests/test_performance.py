@@ -18,7 +18,7 @@ from course.learning import services
 from course.learning.models import LessonProgress, ModuleSummary
 from course.web import _declares_no_limit
 
-from .helpers import login, logout, post
+from .helpers import PASSWORD, login, logout, post
 from .journey import catalog
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -73,6 +73,17 @@ def test_the_anonymous_home_page_is_rendered_once_per_process(client, app, make_
     assert user.display_name in mine and mine != first
 
 
+def test_the_log_in_page_is_rendered_once_with_each_visitors_own_token(app, make_user):
+    user = make_user()
+    first, second = app.test_client(), app.test_client()
+    tokens = [page_token(first, "/login"), page_token(second, "/login")]
+    assert ("accounts/login.html", "") in app.extensions["anonymous_pages"]
+    assert tokens[0] != tokens[1] and "slot" not in tokens[0] + tokens[1]
+    sent = {"email": user.email, "password": PASSWORD}
+    assert second.post("/login", data=sent | {"csrf_token": tokens[0]}).status_code == 400  # not its own token
+    assert second.post("/login", data=sent | {"csrf_token": tokens[1]}).status_code == 302
+
+
 def test_a_repeated_lesson_view_writes_nothing(trainee_client, app, query_counter):
     module = catalog(app).module("introduction")
     url = f"/modules/introduction/pages/{module.pages[0].anchor}"
@@ -116,7 +127,8 @@ def test_the_rate_limiter_skips_only_views_without_limits(app):
 
 
 def page_token(client, url: str = "/dashboard") -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True))[1]
+    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', client.get(url).get_data(as_text=True))[0]
+    return re.search(r'value="([^"]+)"', tag)[1]
 
 
 def test_a_kept_session_cookie_still_expires_and_a_changed_one_is_refused(app, trainee_client, monkeypatch):

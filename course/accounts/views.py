@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from .. import throttle
+from ..views_support import render_for_anonymous
 from . import cohorts, emails, services, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm, RegisterForm
 from .safe_redirect import safe_next
@@ -52,6 +53,8 @@ def login():
     target = safe_next(request.args.get("next"), url_for("learning.dashboard"))
     if current_user.is_authenticated:
         return redirect(target)
+    if request.method == "GET":
+        return render_for_anonymous("accounts/login.html", LoginForm)
     form = LoginForm()
     if form.validate_on_submit():
         throttle.password_guess(form.email.data)  # counted before the password is checked
