@@ -16,10 +16,11 @@ from course.clock import utcnow
 from course.extensions import db
 from course.learning import services
 from course.learning.models import LessonProgress, ModuleSummary
+from course.quizzes import services as quizzes
 from course.web import _declares_no_limit
 
 from .helpers import PASSWORD, login, logout, post
-from .journey import catalog
+from .journey import catalog, read_module, start_quiz
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -115,6 +116,20 @@ def test_a_later_lesson_view_moves_last_viewed_once_a_minute(trainee_client, app
         summary = db.session.scalar(select(ModuleSummary).where(ModuleSummary.user_id == user_id))
         assert row.last_viewed_at == start + timedelta(minutes=2)
         assert summary.last_activity_at == start + timedelta(minutes=2)
+
+
+def test_a_save_records_the_last_activity_once_a_minute(trainee_client, app):
+    read_module(trainee_client, catalog(app).module("introduction"))
+    attempt_id = start_quiz(trainee_client, "introduction")
+    user_id = trainee_client.user.id
+    last_activity = select(ModuleSummary.last_activity_at).where(ModuleSummary.user_id == user_id)
+    with app.app_context():
+        started = db.session.scalar(last_activity)
+        quizzes.save_answer(user_id, attempt_id, 1, {}, started + timedelta(seconds=30))
+        assert db.session.scalar(last_activity) == started
+        quizzes.save_answer(user_id, attempt_id, 2, {}, started + timedelta(minutes=2))
+        db.session.expire_all()
+        assert db.session.scalar(last_activity) == started + timedelta(minutes=2)
 
 
 def test_the_rate_limiter_skips_only_views_without_limits(app):

@@ -196,6 +196,24 @@ def get_attempt(user_id: int, attempt_id: int, fresh: bool = False) -> QuizAttem
     return attempt
 
 
+# The two statements of every save, built once (see save_answer for why they are these two).
+_LOCK_ATTEMPT = select(QuizAttempt.id).where(QuizAttempt.id == bindparam("attempt_id")).with_for_update()
+_STORE_ANSWER = (
+    update(AttemptItem)
+    .where(
+        AttemptItem.id == bindparam("item_id"),
+        select(QuizAttempt.id)
+        .where(QuizAttempt.id == bindparam("open_attempt_id"), QuizAttempt.status == AttemptStatus.OPEN)
+        .exists(),
+    )
+    .values(
+        response=bindparam("new_response", type_=AttemptItem.response.type),
+        answered_at=bindparam("new_answered_at", type_=AttemptItem.answered_at.type),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def save_answer(
     user_id: int, attempt_id: int, position: int, form: grading.Form, now: datetime | None = None
 ) -> QuizAttempt:
@@ -232,14 +250,12 @@ def save_answer(
     except grading.InvalidAnswer as exc:
         raise CourseError(str(exc)) from None
     answered_at = now or utcnow()
+    last_active = max((i.answered_at for i in attempt.items if i.answered_at), default=attempt.started_at)
     # -- save/submit exclusion (see the docstring) --
-    db.session.execute(select(QuizAttempt.id).where(QuizAttempt.id == attempt_id).with_for_update())
-    still_open = select(QuizAttempt.id).where(QuizAttempt.id == attempt_id, QuizAttempt.status == AttemptStatus.OPEN)
+    db.session.execute(_LOCK_ATTEMPT, {"attempt_id": attempt_id})
     stored = db.session.execute(
-        update(AttemptItem)
-        .where(AttemptItem.id == item.id, still_open.exists())
-        .values(response=response, answered_at=answered_at)
-        .execution_options(synchronize_session=False)
+        _STORE_ANSWER,
+        {"open_attempt_id": attempt_id, "item_id": item.id, "new_response": response, "new_answered_at": answered_at},
     ).rowcount
     if not stored:
         db.session.rollback()
@@ -247,7 +263,8 @@ def save_answer(
     set_committed_value(item, "response", response)
     set_committed_value(item, "answered_at", answered_at)
     # -- end --
-    summary.touch(user_id, attempt.module_slug, answered_at)
+    if answered_at - last_active >= summary.ACTIVITY_INTERVAL:  # else this attempt's last save recorded it
+        summary.touch(user_id, attempt.module_slug, answered_at)
     db.session.commit()
     return attempt
 

@@ -6,7 +6,7 @@ together or not at all. The lesson half is `learning.summary`, which builds on t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -17,6 +17,8 @@ from ..learning.models import ModuleSummary
 from .grading import module_score
 from .models import QuizAllowance, QuizAttempt
 from .rules import Allowance, AttemptStatus, counted
+
+ACTIVITY_INTERVAL = timedelta(minutes=1)  # how stale "last activity" may get before a save writes it
 
 
 def touch(user_id: int, module_slug: str, now: datetime) -> None:
