@@ -102,15 +102,27 @@ def _accessibility():
     return render_template("accessibility.html", title=title, statement=html)
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    """Each header unless the view set its own (a figure's CSP, a static file's caching); the names
+    present are read once, as a setdefault per header would scan the list each time."""
+    headers = response.headers
+    present = {name.lower() for name, _ in headers}
+    wanted = [*SECURITY_HEADERS]
     if request.endpoint and request.endpoint != "static":
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
     if current_app.config["PRODUCTION"]:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+        wanted.append(("Strict-Transport-Security", HSTS))
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

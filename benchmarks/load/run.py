@@ -115,14 +115,16 @@ def make_accounts(env: dict[str, str], trainees: int, spike: int) -> dict:
 
 
 class Instance:
-    """One gunicorn instance (2 sync workers) on its own port."""
+    """One gunicorn instance on its own port, with the shipped configuration's workers unless told."""
 
-    def __init__(self, port: int, env: dict[str, str], log: Path):
-        self.port, self.env, self.log = port, env, log
+    def __init__(self, port: int, env: dict[str, str], log: Path, workers: int):
+        self.port, self.env, self.log, self.workers = port, env, log, workers
         self.start()
 
     def start(self) -> None:
-        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"}
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        if self.workers:
+            env["GUNICORN_WORKERS"] = str(self.workers)
         self.handle = self.log.open("a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "course:create_app()"],
@@ -347,6 +349,9 @@ def main() -> int:
     parser.add_argument("--kill-at", type=float, default=45, help="seconds into the run; 0: no kill")
     parser.add_argument("--demo-trainees", type=int, default=200)
     parser.add_argument("--spike", type=int, default=200)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="sync workers per instance; 0: deploy/gunicorn.conf.py's (2 x CPUs + 1)"
+    )
     args = parser.parse_args()
     for tool in ("nginx", "openssl"):
         if shutil.which(tool) is None:
@@ -377,7 +382,7 @@ def main() -> int:
         print(f"prepared in {time.perf_counter() - began:.0f} s", flush=True)
 
         ports = [free_port(), free_port()]
-        instances = [Instance(p, env, tmp / f"gunicorn-{p}.log") for p in ports]
+        instances = [Instance(p, env, tmp / f"gunicorn-{p}.log", args.workers) for p in ports]
         for instance in instances:
             instance.wait()
         https_port = free_port()
@@ -421,7 +426,8 @@ def main() -> int:
         results = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "setup": (
-                f"2 gunicorn instances x 2 sync workers behind nginx (TLS), PostgreSQL, Redis limits; "
+                f"2 gunicorn instances x {len(instances[0].pids()) - 1} sync workers behind nginx (TLS), PostgreSQL, "
+                f"Redis limits; "
                 f"{os.cpu_count()} CPUs shared with the load generator"
             ),
             "users": args.users,
