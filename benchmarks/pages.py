@@ -442,6 +442,8 @@ def main() -> int:
             servers[2].wait("/login")
         trainee, _ = log_in(app, TRAINEE)
         admin, _ = log_in(app, ADMIN)
+        # As a browser would: keep the cookie the first page sends back (its session now holds a CSRF token).
+        admin = session_cookie(request(app, "GET", "/instructor/", admin)[1]["set-cookie"], admin)
         question = f"/attempts/{prep['attempt']}/questions/1"
         status, headers, page = request(app, "GET", question, trainee)
         assert status == 200, f"question page answered {status}"
