@@ -4,6 +4,7 @@ locked" errors, and foreign keys switched on."""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -45,9 +46,20 @@ def init_app(app: Flask) -> None:
 
 def upsert(model, keys: dict, values: dict) -> None:
     """INSERT ... ON CONFLICT (keys) DO UPDATE, in the dialect of the database in use."""
-    if db.engine.dialect.name == "postgresql":
+    statement = _upsert_statement(db.engine.dialect.name, model, tuple(keys), tuple(values))
+    db.session.execute(statement, {**keys, **values})
+
+
+@functools.cache
+def _upsert_statement(dialect: str, model, keys: tuple[str, ...], columns: tuple[str, ...]):
+    """Built once per shape, as building it costs more CPU than running it (the summary upkeep runs on
+    every learner write): the update takes the values from the row that could not be inserted
+    (`excluded`), so they stay parameters."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(**keys, **values)
-    db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+    statement = insert(model.__table__)  # Core: the ORM's bulk INSERT path would add more than it runs
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={column: statement.excluded[column] for column in columns}
+    )

@@ -7,9 +7,11 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import signals
@@ -35,15 +37,44 @@ class AttemptAlreadySubmitted(Conflict):
     pass
 
 
+Model = TypeVar("Model", QuizAttempt, AttemptItem)
+
 ANSWER_NOT_SAVED = "This attempt has already been submitted; your answer was not saved."
+
+
+# The statements that starts, result pages and the dashboard run are built once: building a statement with
+# SQLAlchemy costs about as much CPU as running it, and one built once also keeps its cache key.
+_ATTEMPTS = (
+    select(QuizAttempt)
+    .where(QuizAttempt.user_id == bindparam("user_id"))
+    .order_by(QuizAttempt.module_slug, QuizAttempt.number)
+)
+_ATTEMPTS_AT = _ATTEMPTS.where(QuizAttempt.module_slug == bindparam("module_slug"))
+# An aggregate over the trainee's allowance row (at most one) always returns one row; it carries the count
+# of the module's pages completed.
+_LESSONS_DONE_AND_ALLOWANCE = select(
+    select(func.count())
+    .where(
+        LessonProgress.user_id == bindparam("user_id"),
+        LessonProgress.module_slug == bindparam("module_slug"),
+        LessonProgress.completed_at.is_not(None),
+        LessonProgress.page_anchor.in_(bindparam("anchors", expanding=True)),
+    )
+    .scalar_subquery(),
+    func.max(QuizAllowance.extra_attempts),
+    func.max(QuizAllowance.wait_waived_after),
+    func.max(QuizAllowance.reset_after),
+).where(QuizAllowance.user_id == bindparam("user_id"), QuizAllowance.module_slug == bindparam("module_slug"))
+_NEW_ATTEMPT = insert(QuizAttempt.__table__).returning(QuizAttempt.__table__.c.id)
+# RETURNING keeps no order without a sentinel column (SQLite has none): the position tells the rows apart.
+_NEW_ITEMS = insert(AttemptItem.__table__).returning(AttemptItem.__table__.c.position, AttemptItem.__table__.c.id)
 
 
 def attempts_of(user_id: int, module_slug: str | None = None) -> list[QuizAttempt]:
     """Every attempt of a trainee (one module, or all), without their items."""
-    query = select(QuizAttempt).where(QuizAttempt.user_id == user_id)
     if module_slug:
-        query = query.where(QuizAttempt.module_slug == module_slug)
-    return list(db.session.scalars(query.order_by(QuizAttempt.module_slug, QuizAttempt.number)))
+        return list(db.session.scalars(_ATTEMPTS_AT, {"user_id": user_id, "module_slug": module_slug}))
+    return list(db.session.scalars(_ATTEMPTS, {"user_id": user_id}))
 
 
 def allowances_of(user_id: int) -> dict[str, Allowance]:
@@ -82,21 +113,23 @@ class Overview:
 
 def overview(user_id: int, module: Module, now: datetime | None = None) -> Overview:
     unfinished = unfinished_pages(user_id, module)
-    return Overview(_status(user_id, module, not unfinished, now), unfinished)
+    return Overview(_status(user_id, module, not unfinished, allowance_for(user_id, module.slug), now), unfinished)
 
 
 def status_for(user_id: int, module: Module, now: datetime | None = None) -> QuizStatus:
-    return _status(user_id, module, not unfinished_pages(user_id, module), now)
+    return _status(user_id, module, *_lessons_done_and_allowance(user_id, module), now)
 
 
-def _status(user_id: int, module: Module, lessons_done: bool, now: datetime | None) -> QuizStatus:
-    return quiz_status(
-        module.quiz,
-        attempts_of(user_id, module.slug),
-        now or utcnow(),
-        lessons_done,
-        allowance_for(user_id, module.slug),
-    )
+def _lessons_done_and_allowance(user_id: int, module: Module) -> tuple[bool, Allowance]:
+    """What the status needs besides the attempts, in one statement (a start and every result page read it)."""
+    anchors = [page.anchor for page in module.pages]
+    params = {"user_id": user_id, "module_slug": module.slug, "anchors": anchors}
+    done, extra, waived, reset = db.session.execute(_LESSONS_DONE_AND_ALLOWANCE, params).one()
+    return done == len(anchors), Allowance(extra or 0, waived or 0, reset or 0)
+
+
+def _status(user_id: int, module: Module, lessons_done: bool, allowance: Allowance, now: datetime | None) -> QuizStatus:
+    return quiz_status(module.quiz, attempts_of(user_id, module.slug), now or utcnow(), lessons_done, allowance)
 
 
 def _history(user_id: int, quiz: Quiz) -> selection.History:
@@ -126,7 +159,13 @@ def _history(user_id: int, quiz: Quiz) -> selection.History:
 
 
 def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> QuizAttempt:
-    """Return the open attempt, or start a new one if the rules allow it. Safe against double clicks."""
+    """Return the open attempt, or start a new one if the rules allow it. Safe against double clicks.
+
+    Everything the draw needs is read with the status: with no open attempt, `status.history` holds every
+    attempt, so the next number comes from it, and a first attempt has no past to read. The attempt and its
+    items are written with two Core INSERTs (the items in one) and attached as if read back: the ORM's own
+    INSERT of the same rows costs about three times the CPU, and a spike of starts is CPU-bound.
+    """
     now = now or utcnow()
     quiz = module.quiz
     status = status_for(user_id, module, now)
@@ -138,33 +177,41 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling needs no secrecy; the seed is unguessable
     by_id = {q.id: q for q in quiz.questions}
     pool = [selection.Candidate(q.id, q.objective) for q in quiz.questions]
-    drawn = selection.draw(pool, quiz.questions_per_attempt, rng, _history(user_id, quiz))
-    number = max((a.number for a in attempts_of(user_id, module.slug)), default=0) + 1
-    attempt = QuizAttempt(
-        user_id=user_id,
-        module_slug=module.slug,
-        number=number,
-        quiz_version=quiz.version,
-        pass_mark=quiz.pass_mark,
-        status=AttemptStatus.OPEN,
-        open_module=module.slug,
-        practice=status.passed,
-        started_at=now,
-        max_score=float(len(drawn)),
-    )
-    attempt.items = [
-        AttemptItem(
-            position=i,
-            question_id=d.id,
-            theme=by_id[d.id].theme,
-            snapshot=serving.serve(by_id[d.id], rng),
-            pool_exhausted=d.pool_exhausted,
-        )
+    history = _history(user_id, quiz) if status.history else selection.History()
+    drawn = selection.draw(pool, quiz.questions_per_attempt, rng, history)
+    values = {
+        "user_id": user_id,
+        "module_slug": module.slug,
+        "number": max((a.number for a in status.history), default=0) + 1,
+        "quiz_version": quiz.version,
+        "pass_mark": quiz.pass_mark,
+        "status": AttemptStatus.OPEN,
+        "open_module": module.slug,
+        "practice": status.passed,
+        "started_at": now,
+        "submitted_at": None,
+        "score": 0.0,
+        "max_score": float(len(drawn)),
+        "percent": None,
+        "passed": None,
+        "revealed_at": None,
+    }
+    served = [
+        {
+            "position": i,
+            "question_id": d.id,
+            "theme": by_id[d.id].theme,
+            "snapshot": serving.serve(by_id[d.id], rng),
+            "answered_at": None,
+            "score": None,
+            "pool_exhausted": d.pool_exhausted,
+        }
         for i, d in enumerate(drawn, start=1)
     ]
-    db.session.add(attempt)
     try:
-        db.session.flush()
+        attempt_id = db.session.execute(_NEW_ATTEMPT, values).scalar_one()
+        rows = [row | {"attempt_id": attempt_id} for row in served]
+        item_ids = dict(db.session.execute(_NEW_ITEMS, rows).all())
         summary.touch(user_id, module.slug, now)
         db.session.commit()
     except IntegrityError:  # another request started one a moment ago: resume that one
@@ -175,8 +222,22 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
         if existing is None:
             raise Conflict("Another attempt was being started at the same moment. Try again.") from None
         return existing
+    attempt = _as_read(QuizAttempt(id=attempt_id, **values))
+    # `response` is left out of the INSERT: a JSON column stores None as JSON 'null', not SQL NULL.
+    items = [_as_read(AttemptItem(id=item_ids[row["position"]], response=None, **row)) for row in rows]
+    set_committed_value(attempt, "items", items)
+    for item in items:
+        set_committed_value(item, "attempt", attempt)
     signals.attempt_started.send(module.slug)
     return attempt
+
+
+def _as_read(instance: Model) -> Model:
+    """Attach an object built with every column of a row just inserted, as a query would have loaded it:
+    persistent, with nothing to flush."""
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    return instance
 
 
 # Every question page, save and submit reads an attempt with its items: two statements built once, run

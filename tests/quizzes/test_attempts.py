@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from course.extensions import db
+from course.learning import services as learning
+from course.quizzes import services as quizzes
 from course.quizzes.grading import answer_parts, right_answer
 from course.quizzes.models import AttemptItem, QuizAttempt
 
@@ -267,3 +269,30 @@ def test_editing_the_quiz_file_never_changes_an_old_attempt(app_factory, make_us
     after = text(again.get(f"/attempts/{attempt_id}"))
     assert "EDITED PROMPT" not in after and after.count("Right answer") == before.count("Right answer")
     assert attempt_row(app, attempt_id).percent == 100.0
+
+
+def test_a_started_attempt_is_what_reading_it_back_finds(app, make_user):
+    """The start writes its rows with Core and attaches the objects without reading them back: they must
+    hold what the database holds, with nothing left to flush, and an unanswered response must be SQL NULL
+    (a JSON column would store Python's None as the JSON text 'null')."""
+    user = make_user()
+    module = catalog(app).module("introduction")
+
+    def columns(row) -> dict:
+        return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+    with app.app_context():
+        for page in module.pages:
+            learning.complete_page(user.id, module, page.anchor)
+        started = quizzes.start_attempt(user.id, module)
+        assert not db.session.new and not db.session.dirty
+        assert all(item.attempt is started for item in started.items)
+        kept = columns(started), [columns(item) for item in started.items]
+        attempt_id = started.id
+        db.session.remove()
+        read = quizzes.get_attempt(user.id, attempt_id)
+        assert (columns(read), [columns(item) for item in read.items]) == kept
+        null_responses = select(func.count()).where(
+            AttemptItem.attempt_id == attempt_id, AttemptItem.response.is_(None)
+        )
+        assert db.session.scalar(null_responses) == len(read.items) == module.quiz.questions_per_attempt
