@@ -45,7 +45,9 @@ def init_app(app: Flask) -> None:
 
 
 def upsert(model, keys: dict, values: dict) -> None:
-    """INSERT ... ON CONFLICT (keys) DO UPDATE, in the dialect of the database in use."""
+    """INSERT ... ON CONFLICT (keys) DO UPDATE, in the dialect of the database in use, after the session's
+    pending changes (a Core statement does not autoflush them as an ORM one does)."""
+    db.session.flush()
     statement = _upsert_statement(db.engine.dialect.name, model, tuple(keys), tuple(values))
     db.session.execute(statement, {**keys, **values})
 
