@@ -14,7 +14,7 @@ from .auth import require_role
 from .invitation_forms import AcceptForm, ConfirmInviteForm, InviteForm
 from .views import bp as accounts_bp
 
-bp = Blueprint("invitations", __name__, url_prefix="/instructor/cohorts/<int:cohort_id>/invitations")
+bp = Blueprint("invitations", __name__, url_prefix="/instructor/cohorts/<id:cohort_id>/invitations")
 UPLOAD_ENDPOINTS = {"invitations.preview", "invitations.confirm"}
 
 
@@ -138,7 +138,7 @@ def _send(invitation, cohort_name: str, inviter: str) -> bool:
     return emails.send_invitation(invitation, cohort_name, inviter, invitations.invitation_token(_secret(), invitation))
 
 
-@bp.post("/<int:invitation_id>/resend")
+@bp.post("/<id:invitation_id>/resend")
 def resend(cohort_id: int, invitation_id: int):
     try:
         invitation = invitations.renew(current_user, cohort_id, invitation_id, current_app.config["INVITATION_DAYS"])
@@ -153,7 +153,7 @@ def resend(cohort_id: int, invitation_id: int):
     return redirect(url_for(".index", cohort_id=cohort_id), 303)
 
 
-@bp.post("/<int:invitation_id>/revoke")
+@bp.post("/<id:invitation_id>/revoke")
 def revoke(cohort_id: int, invitation_id: int):
     try:
         invitation = invitations.revoke(current_user, cohort_id, invitation_id)

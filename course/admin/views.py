@@ -65,7 +65,7 @@ def _user_page(user_id: int, status: int = 200, **forms):
     ), status
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 def user(user_id: int):
     return _user_page(user_id)
 
@@ -83,7 +83,7 @@ def _act(user_id: int, form, form_name: str, action, done: str):
     return None
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 def change_role(user_id: int):
     form = RoleForm()
     refused = _act(
@@ -96,7 +96,7 @@ def change_role(user_id: int):
     return refused or redirect(url_for(".user", user_id=user_id), 303)
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def set_active(user_id: int):
     form = ActiveForm()
     activate = form.active.data == "1"
@@ -110,7 +110,7 @@ def set_active(user_id: int):
     return refused or redirect(url_for(".user", user_id=user_id), 303)
 
 
-@bp.get("/users/<int:user_id>/data.json")
+@bp.get("/users/<id:user_id>/data.json")
 def export_data(user_id: int):
     try:
         user = admin.get(user_id)
@@ -124,7 +124,7 @@ def export_data(user_id: int):
     return json_download(data, f"course-data-{user.id}.json")
 
 
-@bp.post("/users/<int:user_id>/erase")
+@bp.post("/users/<id:user_id>/erase")
 def erase(user_id: int):
     form = EraseForm()
     refused = _act(
@@ -142,7 +142,7 @@ def _erase(user, reason: str):
     return user
 
 
-@bp.post("/users/<int:user_id>/reset")
+@bp.post("/users/<id:user_id>/reset")
 def send_reset(user_id: int):
     form = ResetForm()
     refused = _act(

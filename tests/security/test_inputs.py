@@ -22,6 +22,8 @@ from ..journey import catalog, form_for, read_module, snapshots, start_quiz
         "/attempts/{big}/confirm",
         "/instructor/trainees/{big}",
         "/instructor/trainees/1/attempts/{big}",
+        "/admin/users/{big}",
+        "/admin/users/{big}/data.json",
         "/attempts/0",
         "/attempts/007",
         "/attempts/%D9%A3",  # ARABIC-INDIC DIGIT THREE: a digit to `\d`, not to this site
@@ -37,6 +39,20 @@ def test_ids_out_of_range_in_any_url_are_404(app, make_user, path, big):
 def test_ids_out_of_range_in_post_urls_are_404(trainee_client):
     for url in (f"/attempts/{2**63}/submit", f"/attempts/{2**31}/questions/1"):
         assert post(trainee_client, url, {"choice": "a"}).status_code == 404
+
+
+def test_ids_out_of_range_in_staff_post_urls_are_404(app, make_user):
+    client = app.test_client()
+    login(client, make_user("admin").email)
+    for url in (
+        f"/admin/users/{2**31}/role",
+        f"/admin/users/{2**31}/active",
+        f"/admin/users/{2**31}/erase",
+        f"/admin/users/{2**31}/reset",
+        f"/instructor/cohorts/{2**31}/invitations/1/revoke",
+        f"/instructor/cohorts/1/invitations/{2**31}/resend",
+    ):
+        assert post(client, url, {"role": "trainee"}).status_code == 404, url
 
 
 @pytest.mark.parametrize("value", ["²", "٣", "1²", "99999999999999999999999", "-1", " 1"])
