@@ -15,30 +15,26 @@ from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..quizzes.mastery import own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
-from ..quizzes.services import allowances_of, attempts_of
+from ..quizzes.services import allowances_of, standings_of
 from . import summary
 from .models import Certificate, LessonProgress
 from .status import ModuleStatus, NextStep, module_status, next_step
 
 VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get before a page view writes
+NO_ALLOWANCE = Allowance()
 
 
-_ALL_PROGRESS = select(LessonProgress).where(LessonProgress.user_id == bindparam("user_id"))
-_MODULE_PROGRESS = _ALL_PROGRESS.where(LessonProgress.module_slug == bindparam("slug"))  # built once: a lesson page's
+_MODULE_PROGRESS = select(LessonProgress).where(  # built once: a lesson page's
+    LessonProgress.user_id == bindparam("user_id"), LessonProgress.module_slug == bindparam("slug")
+)
 
 
-def _progress_rows(user_id: int, module_slug: str | None = None) -> list[LessonProgress]:
-    if module_slug:
-        return list(db.session.scalars(_MODULE_PROGRESS, {"user_id": user_id, "slug": module_slug}))
-    return list(db.session.scalars(_ALL_PROGRESS, {"user_id": user_id}))
+def _progress_rows(user_id: int, module_slug: str) -> list[LessonProgress]:
+    return list(db.session.scalars(_MODULE_PROGRESS, {"user_id": user_id, "slug": module_slug}))
 
 
 def completed_pages(user_id: int, module_slug: str) -> set[str]:
     return {r.page_anchor for r in _progress_rows(user_id, module_slug) if r.completed_at}
-
-
-def lessons_done(module: Module, done: set[str]) -> bool:
-    return all(p.anchor in done for p in module.pages)
 
 
 def _touch(user_id: int, module: Module, anchor: str, now: datetime, complete: bool) -> None:
@@ -126,23 +122,37 @@ class CourseProgress:
         return self.modules_passed == len(self.modules)
 
 
+# Built once with the trainee as a parameter, over the table: see quizzes.services._STANDINGS.
+_opened = LessonProgress.__table__.c
+_PAGES_OPENED = select(_opened.module_slug, _opened.page_anchor, _opened.completed_at, _opened.last_viewed_at).where(
+    _opened.user_id == bindparam("user_id")
+)
+
+
 def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None) -> CourseProgress:
-    """Everything the dashboard shows, from two queries whatever the number of attempts."""
+    """Everything the dashboard shows, from three queries whatever the number of attempts. The rows are
+    grouped by module in one pass, so the work grows with the rows plus the modules, not their product."""
     now = now or utcnow()
-    rows = _progress_rows(user_id)
-    attempts = attempts_of(user_id)
+    db.session.flush()  # pending changes first: the reads below are Core statements, which do not autoflush
+    rows = db.session.execute(_PAGES_OPENED, {"user_id": user_id}).all()
+    read: dict[str, set[str]] = {}  # module slug -> its completed pages, for every module opened
+    for row in rows:
+        done = read.setdefault(row.module_slug, set())
+        if row.completed_at:
+            done.add(row.page_anchor)
+    tried: dict[str, list] = {}
+    for attempt in standings_of(user_id):
+        tried.setdefault(attempt.module_slug, []).append(attempt)
     allowances = allowances_of(user_id)
     modules = []
     for module in catalog.modules:
-        done = {r.page_anchor for r in rows if r.module_slug == module.slug and r.completed_at}
-        mine = [a for a in attempts if a.module_slug == module.slug]
-        status = quiz_status(
-            module.quiz, mine, now, lessons_done(module, done), allowances.get(module.slug, Allowance())
-        )
-        started = any(r.module_slug == module.slug for r in rows) or bool(mine)
-        state = module_status(status.passed, lessons_done(module, done), started)
-        next_page = next((p.anchor for p in module.pages if p.anchor not in done), None)
-        modules.append(ModuleProgress(module, len(done & {p.anchor for p in module.pages}), state, status, next_page))
+        done = read.get(module.slug, set())
+        mine = tried.get(module.slug, [])
+        unread = [p.anchor for p in module.pages if p.anchor not in done]
+        status = quiz_status(module.quiz, mine, now, not unread, allowances.get(module.slug, NO_ALLOWANCE))
+        state = module_status(status.passed, not unread, module.slug in read or bool(mine))
+        pages_done = len(module.pages) - len(unread)
+        modules.append(ModuleProgress(module, pages_done, state, status, unread[0] if unread else None))
     latest = max(rows, key=lambda r: r.last_viewed_at, default=None)
     resume_module = catalog.module(latest.module_slug) if latest else None
     resume = (resume_module, latest.page_anchor) if resume_module and resume_module.page(latest.page_anchor) else None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -42,14 +43,13 @@ Model = TypeVar("Model", QuizAttempt, AttemptItem)
 ANSWER_NOT_SAVED = "This attempt has already been submitted; your answer was not saved."
 
 
-# The statements that starts, result pages and the dashboard run are built once: building a statement with
-# SQLAlchemy costs about as much CPU as running it, and one built once also keeps its cache key.
-_ATTEMPTS = (
+# The statements that starts and result pages run are built once: building a statement with SQLAlchemy
+# costs about as much CPU as running it, and one built once also keeps its cache key.
+_ATTEMPTS_AT = (
     select(QuizAttempt)
-    .where(QuizAttempt.user_id == bindparam("user_id"))
-    .order_by(QuizAttempt.module_slug, QuizAttempt.number)
+    .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.module_slug == bindparam("module_slug"))
+    .order_by(QuizAttempt.number)
 )
-_ATTEMPTS_AT = _ATTEMPTS.where(QuizAttempt.module_slug == bindparam("module_slug"))
 # An aggregate over the trainee's allowance row (at most one) always returns one row; it carries the count
 # of the module's pages completed.
 _LESSONS_DONE_AND_ALLOWANCE = select(
@@ -68,18 +68,39 @@ _LESSONS_DONE_AND_ALLOWANCE = select(
 _NEW_ATTEMPT = insert(QuizAttempt.__table__).returning(QuizAttempt.__table__.c.id)
 # RETURNING keeps no order without a sentinel column (SQLite has none): the position tells the rows apart.
 _NEW_ITEMS = insert(AttemptItem.__table__).returning(AttemptItem.__table__.c.position, AttemptItem.__table__.c.id)
+# Every module's standing (the dashboard, the home page) reads all of a trainee's attempts and allowances:
+# as plain rows over the tables, since loading each into the session cost more than the queries. Core
+# statements do not autoflush: a caller with pending changes flushes first.
+_attempt = QuizAttempt.__table__.c
+_STANDINGS = select(
+    _attempt.module_slug,
+    _attempt.number,
+    _attempt.status,
+    _attempt.practice,
+    _attempt.percent,
+    _attempt.passed,
+    _attempt.submitted_at,
+).where(_attempt.user_id == bindparam("user_id"))
+_allowance = QuizAllowance.__table__.c
+_ALLOWANCES = select(
+    _allowance.module_slug, _allowance.extra_attempts, _allowance.wait_waived_after, _allowance.reset_after
+).where(_allowance.user_id == bindparam("user_id"))
 
 
-def attempts_of(user_id: int, module_slug: str | None = None) -> list[QuizAttempt]:
-    """Every attempt of a trainee (one module, or all), without their items."""
-    if module_slug:
-        return list(db.session.scalars(_ATTEMPTS_AT, {"user_id": user_id, "module_slug": module_slug}))
-    return list(db.session.scalars(_ATTEMPTS, {"user_id": user_id}))
+def attempts_of(user_id: int, module_slug: str) -> list[QuizAttempt]:
+    """Every attempt of a trainee at one module, without their items."""
+    return list(db.session.scalars(_ATTEMPTS_AT, {"user_id": user_id, "module_slug": module_slug}))
+
+
+def standings_of(user_id: int) -> Sequence[Row]:
+    """Every attempt of a trainee, as rows of their module and what the retake rules read
+    (`rules.AttemptLike`): enough for a page that shows where the trainee stands in every module."""
+    return db.session.execute(_STANDINGS, {"user_id": user_id}).all()
 
 
 def allowances_of(user_id: int) -> dict[str, Allowance]:
-    rows = db.session.scalars(select(QuizAllowance).where(QuizAllowance.user_id == user_id))
-    return {r.module_slug: Allowance(r.extra_attempts, r.wait_waived_after, r.reset_after) for r in rows}
+    rows = db.session.execute(_ALLOWANCES, {"user_id": user_id})
+    return {slug: Allowance(extra, waived, reset) for slug, extra, waived, reset in rows}
 
 
 def allowance_for(user_id: int, module_slug: str) -> Allowance:
