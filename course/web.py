@@ -16,6 +16,7 @@ from . import charts, inputs, observability
 from .catalog import get_catalog
 from .config import PROJECT_ROOT
 from .extensions import db, limiter
+from .links import module_links
 
 ACCESSIBILITY_STATEMENT = PROJECT_ROOT / "ACCESSIBILITY.md"
 
@@ -155,5 +156,6 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/accessibility", "accessibility", _accessibility)
     app.jinja_env.globals["catalog"] = get_catalog
     app.jinja_env.globals["charts"] = charts  # pure geometry for templates/_charts.html
+    app.jinja_env.globals["module_links"] = module_links
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

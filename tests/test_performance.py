@@ -179,3 +179,11 @@ def test_links_are_kept_per_mount_point(client):
     mounted = client.get("/login", base_url="http://localhost/course/").get_data(as_text=True)
     assert 'href="/course/register"' in mounted and 'href="/register"' not in mounted
     assert 'href="/register"' in client.get("/login").get_data(as_text=True)
+
+
+def test_module_links_are_kept_per_mount_point(trainee_client, app):
+    slug = catalog(app).modules[0].slug
+    assert f'href="/modules/{slug}"' in trainee_client.get("/dashboard").get_data(as_text=True)
+    mounted = trainee_client.get("/dashboard", base_url="http://localhost/course/").get_data(as_text=True)
+    assert f'href="/course/modules/{slug}"' in mounted and f'href="/modules/{slug}"' not in mounted
+    assert f'href="/modules/{slug}"' in trainee_client.get("/").get_data(as_text=True)
