@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from werkzeug.exceptions import HTTPException
 
-from . import charts, inputs, observability
+from . import charts, inputs, meters, observability
 from .catalog import get_catalog
 from .config import PROJECT_ROOT
 from .extensions import db, limiter
@@ -157,5 +157,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["catalog"] = get_catalog
     app.jinja_env.globals["charts"] = charts  # pure geometry for templates/_charts.html
     app.jinja_env.globals["module_links"] = module_links
+    app.jinja_env.globals["meter"] = meters.meter
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
