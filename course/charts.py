@@ -108,6 +108,16 @@ class HBarChart:
     ticks: tuple[Tick, ...]
     axis_y: float  # y of the tick labels
 
+    @property
+    def table(self) -> tuple[tuple[str, str], ...]:
+        """(label, value in words) per bar, worded as the drawing words them: the rows of the table that
+        repeats the chart's numbers, and of its description."""
+        return tuple((b.label.capitalize(), b.text) for b in self.bars)
+
+    @property
+    def description(self) -> str:
+        return "; ".join(f"{label}: {text}" for label, text in self.table) + "."
+
 
 def hbars(
     rows: Sequence[tuple[str, float | None]],

@@ -34,6 +34,8 @@ def test_hbars_width_is_the_value_share_of_the_plot():
     assert [b.width for b in chart.bars] == [plot * 0.5, 0, plot]
     assert chart.bars[1].text == "no answers yet" and chart.bars[0].text == "50%"
     assert chart.bars[1].y - chart.bars[0].y == 34
+    assert chart.table == (("Mechanism", "50%"), ("Risks", "no answers yet"), ("Legal", "100%"))
+    assert chart.description == "Mechanism: 50%; Risks: no answers yet; Legal: 100%."
 
 
 def test_histogram_bins_heights_and_pass_mark():
