@@ -98,6 +98,13 @@ def _statement() -> tuple[str, str]:
     return title.lstrip("# ").strip(), nh3.clean(html, link_rel="noopener noreferrer")
 
 
+def score(value: float | None) -> str:
+    """A score as a whole percent, or a dash before there is one. A function, not a macro: the dashboard,
+    the quiz page and the instructor's matrix print one per row or cell, and a macro call costs several
+    times as much."""
+    return "–" if value is None else f"{value:.0f}%"
+
+
 def _accessibility():
     title, html = _statement()
     return render_template("accessibility.html", title=title, statement=html)
@@ -158,5 +165,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["charts"] = charts  # pure geometry for templates/_charts.html
     app.jinja_env.globals["module_links"] = module_links
     app.jinja_env.globals["meter"] = meters.meter
+    app.jinja_env.globals["score"] = score
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
