@@ -350,7 +350,10 @@ def main() -> int:
     parser.add_argument("--demo-trainees", type=int, default=200)
     parser.add_argument("--spike", type=int, default=200)
     parser.add_argument(
-        "--workers", type=int, default=0, help="sync workers per instance; 0: deploy/gunicorn.conf.py's (2 x CPUs + 1)"
+        "--workers",
+        type=int,
+        default=2,
+        help="sync workers per instance (both instances share this host's CPUs); 0: deploy/gunicorn.conf.py's",
     )
     args = parser.parse_args()
     for tool in ("nginx", "openssl"):
