@@ -46,17 +46,17 @@ def request_id() -> str | None:
 
 def loaded_user_id() -> int | None:
     """The id of the user this request has already loaded, read without a query (after a database
-    error the session is rolled back and the user object expired; reading `user.id` would query)."""
+    error the session is rolled back and an ORM user, as logging in leaves one, is expired: reading its
+    `id` would query)."""
     user = g.get("_login_user")
     if user is None or isinstance(user, LocalProxy):
         # `login_user(current_user)` stores the proxy itself: reading it would recurse forever.
         return None
     if not getattr(user, "is_authenticated", False):
         return None
-    try:
-        identity = inspect(user).identity
-    except Exception:  # not a mapped object
-        return None
+    if not hasattr(user, "_sa_instance_state"):  # the loader's read-only copy (accounts/signed_in.py)
+        return getattr(user, "id", None)
+    identity = inspect(user).identity
     return identity[0] if identity else None
 
 

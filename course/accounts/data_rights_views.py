@@ -11,6 +11,7 @@ from ..clock import utcnow
 from . import data_rights
 from .identity_forms import DeleteAccountForm
 from .services import WrongPassword
+from .signed_in import own_record
 from .views import bp
 
 
@@ -35,7 +36,7 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            data_rights.erase_own(current_user, form.password.data)
+            data_rights.erase_own(own_record(), form.password.data)
         except WrongPassword as error:
             form.password.errors.append(error.message)
             return render_template("accounts/delete.html", form=form), 400

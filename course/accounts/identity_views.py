@@ -17,6 +17,7 @@ from .forms import JoinForm
 from .identity_forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm
 from .safe_redirect import safe_next
 from .services import normalise_email
+from .signed_in import own_record
 from .views import account_page, bp
 
 
@@ -127,7 +128,7 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            changed = identity.update_profile(current_user, form.display_name.data, form.wants_reminders.data)
+            changed = identity.update_profile(own_record(), form.display_name.data, form.wants_reminders.data)
         except CourseError as error:
             form.display_name.errors.append(error.message)
         else:

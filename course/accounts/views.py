@@ -10,6 +10,7 @@ from ..views_support import render_for_anonymous
 from . import cohorts, emails, services, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm, RegisterForm
 from .safe_redirect import safe_next
+from .signed_in import own_record
 
 bp = Blueprint("accounts", __name__)
 
@@ -84,15 +85,15 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         throttle.password_guess(current_user.email)
+        user = own_record()
         try:
-            services.change_password(current_user, form.current.data, form.password.data)
+            services.change_password(user, form.current.data, form.password.data)
         except services.WrongPassword as exc:
             form.current.errors.append(str(exc))
             return render_template("accounts/password.html", form=form), 400
         except services.WeakPassword as exc:
             form.password.errors.append(str(exc))
             return render_template("accounts/password.html", form=form), 400
-        user = current_user._get_current_object()
         throttle.password_right(user.email)
         login_user(user)  # the user's token changed: keep this session, end the others
         sessions.end_others(user.id)
