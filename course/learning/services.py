@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
@@ -24,13 +24,16 @@ VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get b
 NO_ALLOWANCE = Allowance()
 
 
-_MODULE_PROGRESS = select(LessonProgress).where(  # built once: a lesson page's
-    LessonProgress.user_id == bindparam("user_id"), LessonProgress.module_slug == bindparam("slug")
+# A lesson page's read, built once, of plain columns (Core): loading them as ORM objects cost more than
+# the query.
+_progress = LessonProgress.__table__
+_MODULE_PROGRESS = select(_progress.c.page_anchor, _progress.c.last_viewed_at, _progress.c.completed_at).where(
+    _progress.c.user_id == bindparam("user_id"), _progress.c.module_slug == bindparam("slug")
 )
 
 
-def _progress_rows(user_id: int, module_slug: str) -> list[LessonProgress]:
-    return list(db.session.scalars(_MODULE_PROGRESS, {"user_id": user_id, "slug": module_slug}))
+def _progress_rows(user_id: int, module_slug: str) -> list[Row]:
+    return db.session.execute(_MODULE_PROGRESS, {"user_id": user_id, "slug": module_slug}).all()
 
 
 def completed_pages(user_id: int, module_slug: str) -> set[str]:
