@@ -9,11 +9,12 @@ import re
 import time
 from datetime import timedelta
 
+from flask import request
 from sqlalchemy import select
 
 from course.assets import IMMUTABLE
 from course.clock import utcnow
-from course.extensions import db
+from course.extensions import db, limiter
 from course.learning import services
 from course.learning.models import LessonProgress, ModuleSummary
 from course.quizzes import services as quizzes
@@ -139,6 +140,21 @@ def test_the_rate_limiter_skips_only_views_without_limits(app):
     # skipping the limiter's per-view bookkeeping never skips them (tests/security/test_throttle.py).
     with app.test_request_context("/login", method="POST"):
         assert _declares_no_limit()
+
+
+def test_the_limiter_hook_runs_only_where_a_view_declares_limits(app, client, monkeypatch):
+    checked, identify = [], limiter.identify_request  # the first thing the limiter's check does
+
+    def identifying():
+        checked.append(request.endpoint)
+        return identify()
+
+    monkeypatch.setattr(limiter, "identify_request", identifying)
+    for path in ("/", "/login", "/healthz"):
+        assert client.get(path).status_code == 200
+    assert checked == []
+    client.get("/forgot-password")  # declares limits (on its POSTs): the limiter decides
+    assert set(checked) == {"accounts.forgot_password"}
 
 
 def page_token(client, url: str = "/dashboard") -> str:
