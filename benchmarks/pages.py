@@ -7,9 +7,11 @@ ratios to a bare Flask hello-world served by the same gunicorn settings in the s
 2. Starts the app and `benchmarks/hello.py` under `deploy/gunicorn.conf.py` with 2 sync workers each
    (access log off, no worker recycling), on 127.0.0.1.
 3. Logs the trainee and the admin in over HTTP (GET /login for the CSRF token, POST /login), then drives
-   each page with wrk (1 thread, 4 connections, a 1 s warm-up and a 5 s run) through a generated Lua
-   script that sends the cookie, the User-Agent and, for POSTs, the form with its CSRF token. The submit
-   run walks through the pool, one attempt per request, and stops when the pool is used up.
+   each page with wrk (1 thread, 4 connections) through a generated Lua script that sends the cookie, the
+   User-Agent and, for POSTs, the form with its CSRF token: a 1 s warm-up, then 5 rounds of 1 s of the
+   page (this code, then the baseline) and 1 s of hello-world. A page's ratio is the median of its
+   rounds' ratios, as this machine's speed moves within seconds. The submit run walks through the pool,
+   one attempt per request, in one round, and stops when the pool is used up.
 4. Writes benchmarks/pages.json and prints a table; `--profile N` then profiles N requests per page
    in-process with cProfile and writes benchmarks/profile.txt.
 
@@ -33,6 +35,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,7 +56,6 @@ UA = "pages-bench/1"
 PASSWORD = "bench password for pages"  # noqa: S105 - throwaway accounts in a temporary database
 TRAINEE, ADMIN = "bench-trainee@bench.example", "bench-admin@bench.example"
 MODULE = "introduction"
-HELLO_SECONDS = 3
 TARGETS = {
     "home (anonymous)": 0.50,
     "log-in page (anonymous)": 0.50,
@@ -309,6 +311,28 @@ def wrk(port: int, path: str, seconds: float, connections: int, script: Path) ->
     }
 
 
+def combined(slices: list[dict], hello_rates: list[float]) -> dict:
+    """One page's rounds: requests per second over all of them; the ratio to hello-world as the median of
+    the rounds' (each round's page run against the hello-world run right after it), with its range;
+    latencies as the median round's."""
+    ratios = sorted(s["rps"] / h for s, h in zip(slices, hello_rates, strict=True))
+    seconds = sum(s["seconds"] for s in slices)
+    middle = sorted(slices, key=lambda s: s["p50_ms"])[len(slices) // 2]
+    return {
+        "requests": sum(s["requests"] for s in slices),
+        "seconds": round(seconds, 2),
+        "rps": round(sum(s["requests"] for s in slices) / seconds, 1),
+        "hello_rps": round(sum(hello_rates) / len(hello_rates), 1),
+        "ratio": round(statistics.median(ratios), 3),
+        "ratio_low": round(ratios[0], 3),
+        "ratio_high": round(ratios[-1], 3),
+        "rounds": len(slices),
+        "p50_ms": middle["p50_ms"],
+        "p99_ms": middle["p99_ms"],
+        "errors": sum(s["errors"] for s in slices),
+    }
+
+
 def script_for(tmp: Path, name: str, method: str, cookie: str, body: str, rotate: list | None) -> Path:
     headers = []
     if cookie:
@@ -403,7 +427,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trainees", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=20261130)
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds of each wrk run")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds of wrk per page, split into rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of page then hello-world per page")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--pool", type=int, default=600, help="open attempts made for the submit run")
     parser.add_argument("--label", default="latest", help="name of this run in pages.json")
@@ -483,13 +508,14 @@ def main() -> int:
         results, baseline = {}, {}
         hello_script = script_for(tmp, "hello", "GET", "", "", None)
         wrk(hello, "/", 1, args.connections, hello_script)  # warm-up
-        hellos = [wrk(hello, "/", HELLO_SECONDS, args.connections, hello_script)]
-        # With --baseline, the older code answers each page right after this code, so both pairs see the
-        # same machine; the submit pool is split between them.
+        hellos = []
+        # With --baseline, the older code answers each page right after this code, so both see the same
+        # machine; the submit pool is split between them.
         targets = [("app", app, results)] + ([("baseline", base_port, baseline)] if base_port else [])
         pools = {"app": prep["pool"][0::2], "baseline": prep["pool"][1::2]} if base_port else {"app": prep["pool"]}
         for case in cases:
-            for which, port, into in targets:
+            runs = {}  # which -> (port, path, script)
+            for which, port, _ in targets:
                 if which == "baseline" and case["name"] in (FLOOR_ANONYMOUS, FLOOR_SIGNED_IN):
                     continue  # the baseline has no /healthz
                 rotate = pools[which] if case["name"] == "submit (POST)" else None
@@ -506,22 +532,29 @@ def main() -> int:
                 )
                 if not rotate:
                     wrk(port, path, 1, args.connections, script)  # warm-up
-                result = wrk(port, path, args.duration, args.connections, script)
-                result["sets_cookie"] = any(c.startswith("session=") for c in probe[1]["set-cookie"])
-                into[case["name"]] = result
-                print(f"{which:<8} {case['name']:<40} {result['rps']:>8.1f} req/s  p50 {result['p50_ms']:>7.2f} ms")
-            # hello-world right before and right after each page: the machine's speed drifts within a run
-            hellos.append(wrk(hello, "/", HELLO_SECONDS, args.connections, hello_script))
-            for _, _, into in targets:
-                if case["name"] not in into:
-                    continue
-                into[case["name"]]["hello_rps"] = round((hellos[-2]["rps"] + hellos[-1]["rps"]) / 2, 1)
+                runs[which] = (port, path, script, any(c.startswith("session=") for c in probe[1]["set-cookie"]))
+            # The machine's speed drifts within seconds: each round runs the page (this code, then the
+            # baseline) and hello-world right after it, and the page's ratio is the median of the rounds'.
+            # The submit pool allows one run.
+            rounds = 1 if case["name"] == "submit (POST)" else args.rounds
+            slices = {which: [] for which in runs}
+            for _ in range(rounds):
+                for which, (port, path, script, _) in runs.items():
+                    slices[which].append(wrk(port, path, args.duration / rounds, args.connections, script))
+                hellos.append(wrk(hello, "/", args.duration / rounds, args.connections, hello_script))
+            for which, pages in ((w, into) for w, _, into in targets if w in runs):
+                result = combined(slices[which], [h["rps"] for h in hellos[-rounds:]])
+                result["sets_cookie"] = runs[which][3]
+                pages[case["name"]] = result
+                print(
+                    f"{which:<8} {case['name']:<40} {result['rps']:>8.1f} req/s  ratio {result['ratio']:.3f}"
+                    f" ({result['ratio_low']:.3f} to {result['ratio_high']:.3f})"
+                )
 
         rates = [h["rps"] for h in hellos]
         floor = sum(rates) / len(rates)
         for pages in (results, baseline):
             for name, result in pages.items():
-                result["ratio"] = round(result["rps"] / result["hello_rps"], 3)
                 if name in TARGETS:
                     result["target"] = TARGETS[name]
                     result["met"] = result["ratio"] >= TARGETS[name]
@@ -530,7 +563,10 @@ def main() -> int:
             "machine": f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end",
             "python": platform.python_version(),
             "gunicorn": "deploy/gunicorn.conf.py, 2 sync workers, access log off",
-            "wrk": f"1 thread, {args.connections} connections, 1 s warm-up, {args.duration:g} s run",
+            "wrk": (
+                f"1 thread, {args.connections} connections, 1 s warm-up, then {args.rounds} rounds of"
+                f" {args.duration / args.rounds:g} s of the page and {args.duration / args.rounds:g} s of hello-world"
+            ),
             "trainees": args.trainees,
             "hello_world_rps": round(floor, 1),
             "hello_world_runs": rates,
@@ -573,13 +609,14 @@ def print_table(record: dict) -> None:
 def print_pages(record: dict, title: str, pages: dict) -> None:
     runs = record["hello_world_runs"]
     print(f"\n{title}, {record['date']}; hello-world {record['hello_world_rps']} req/s ({min(runs)} to {max(runs)})")
-    print(f"{'page':<40} {'req/s':>8} {'hello':>7} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}", end="")
-    print("  cookie  target")
+    print(f"{'page':<40} {'req/s':>8} {'hello':>7} {'ratio':>6} {'range':>13} {'p50 ms':>8} {'p99 ms':>8}", end="")
+    print(" errors  cookie  target")
     for name, r in pages.items():
         target = f"{r['target']:.2f} {'met' if r['met'] else 'MISSED'}" if "target" in r else ""
         print(
-            f"{name:<40} {r['rps']:>8.1f} {r['hello_rps']:>7.0f} {r['ratio']:>6.3f} {r['p50_ms']:>8.2f} "
-            f"{r['p99_ms']:>8.2f} {r['errors']:>6}  {'yes' if r['sets_cookie'] else 'no':<6}  {target}"
+            f"{name:<40} {r['rps']:>8.1f} {r['hello_rps']:>7.0f} {r['ratio']:>6.3f} "
+            f"{r['ratio_low']:>6.3f}-{r['ratio_high']:<6.3f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+            f"{r['errors']:>6}  {'yes' if r['sets_cookie'] else 'no':<6}  {target}"
         )
 
 
