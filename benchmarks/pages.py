@@ -360,9 +360,10 @@ PARTS = {  # (file ending, function) -> what it is; cumulative time, so SQL insi
     "load user (Flask-Login, 1 SELECT)": [("flask_login/login_manager.py", "_load_user")],
     "all SQL (SQLAlchemy ORM + driver)": [("sqlalchemy/orm/session.py", "_execute_internal")],
     "templates": [("flask/templating.py", "render_template")],
-    "session cookie (open + save)": [("flask/sessions.py", "open_session"), ("flask/sessions.py", "save_session")],
-    "rate limiter hook": [("flask_limiter/_extension.py", "_check_request_limit")],
+    "session cookie (open + save)": [("course/signatures.py", "open_session"), ("flask/sessions.py", "save_session")],
+    "rate limiter hook": [("course/web.py", "_check_declared_limits")],
     "CSRF (check + token)": [("flask_wtf/csrf.py", "protect"), ("flask_wtf/csrf.py", "generate_csrf")],
+    "access log + metrics": [("course/observability.py", "_finish")],
     "commit": [("sqlalchemy/orm/session.py", "commit")],
 }
 
