@@ -1,8 +1,8 @@
 """The signed-in user as every request sees it: a read-only copy of the account's row.
 
-The user loader runs on every page. Loading the row as an ORM object cost three times the query itself
-(SQLAlchemy's ORM builds an identity-mapped, change-tracked instance); pages only read the account (its
-id, name, role, e-mail). So the loader reads plain columns into a `SignedInUser`, and the few pages that
+The user loader runs on every page. Loading the row as an ORM object (identity-mapped, change-tracked)
+cost about twice what the same query costs as a plain row, and pages only read the account (its id, name,
+role, e-mail). So the loader reads plain columns into a `SignedInUser`, and the few pages that
 change the account (profile, password, deletion) load the row itself with `own_record()`.
 
 The password hash is not copied: only the pages that check a password need it, and they load the row.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from course.accounts.models import User
@@ -148,6 +149,15 @@ def test_logout_needs_post_and_ends_the_session(trainee_client):
     assert trainee_client.get("/logout").status_code == 405
     assert logout(trainee_client).status_code == 302
     assert trainee_client.get("/dashboard").status_code == 302
+
+
+def test_the_signed_in_user_is_a_read_only_copy_without_the_password_hash(trainee_client):
+    with trainee_client:  # keeps the request context, and with it the loaded user, after the request
+        assert trainee_client.get("/dashboard").status_code == 200
+        assert current_user.is_authenticated and current_user.id == trainee_client.user.id
+        assert not hasattr(current_user, "password_hash")
+        with pytest.raises(AttributeError, match="read-only"):
+            current_user.display_name = "Someone else"
 
 
 def test_change_password_needs_the_current_one_and_ends_other_sessions(app, make_user):
