@@ -98,7 +98,8 @@ def _not_erased(user: User) -> None:
         raise Conflict("This account's personal data was erased; it cannot be changed.")
 
 
-def change_role(actor: User, user_id: int, role: str, reason: str, now: datetime | None = None) -> User:
+def change_role(actor: User | None, user_id: int, role: str, reason: str, now: datetime | None = None) -> User:
+    """The console's role change, and `flask users set-role`'s (actor None: the audit entry names no one)."""
     reason = _reason(reason)
     user = get(user_id)
     _not_erased(user)
@@ -108,7 +109,9 @@ def change_role(actor: User, user_id: int, role: str, reason: str, now: datetime
         raise CourseError(f"{user.display_name} is already {role}.")
     if role != "admin":
         _refuse_if_last_admin(user)
-    audit.record(actor.id, user.id, "role-change", f"{user.role} → {role}: {reason}", now or utcnow())
+    audit.record(
+        actor.id if actor else None, user.id, "role-change", f"{user.role} → {role}: {reason}", now or utcnow()
+    )
     user.role = role
     db.session.commit()
     return user

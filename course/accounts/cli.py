@@ -7,7 +7,8 @@ import sys
 import click
 from flask import Blueprint
 
-from . import services
+from ..errors import CourseError
+from . import admin, services
 from .models import ROLES
 
 bp = Blueprint("users_cli", __name__, cli_group="users")
@@ -34,11 +35,16 @@ def create(email: str, name: str | None, role: str, password_stdin: bool) -> Non
 @bp.cli.command("set-role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLES))
-def set_role(email: str, role: str) -> None:
-    """Change an account's role."""
+@click.option("--reason", default="Changed on the command line", show_default=True, help="Kept in the audit trail.")
+def set_role(email: str, role: str, reason: str) -> None:
+    """Change an account's role, under the admin console's rules (the last active admin stays one) and with
+    an entry in the account's audit trail."""
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account with email {services.normalise_email(email)}.")
     try:
-        user = services.set_role(email, role)
-    except services.AccountError as exc:
+        user = admin.change_role(None, user.id, role, reason)
+    except CourseError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{user.email} is now {user.role}")
 

@@ -106,17 +106,6 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
-def set_role(email: str, role: str) -> User:
-    if role not in ROLES:
-        raise AccountError(f"Unknown role '{role}'. Use one of: {', '.join(ROLES)}.")
-    user = find_user(email)
-    if user is None:
-        raise UnknownUser(f"No account with email {normalise_email(email)}.")
-    user.role = role
-    db.session.commit()
-    return user
-
-
 def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.email)))
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from course.extensions import db
+from course.quizzes.models import AuditEvent
+
 from ..helpers import PASSWORD, login, post, text
 
 
@@ -15,6 +20,21 @@ def test_create_list_and_set_role(runner):
     changed = runner.invoke(args=["users", "set-role", "boss@example.com", "admin"])
     assert changed.exit_code == 0 and "now admin" in changed.output
     assert "admin" in runner.invoke(args=["users", "list"]).output
+
+
+def test_set_role_keeps_the_last_admin_and_is_audited(runner, app, make_user):
+    boss, clerk = make_user(role="admin"), make_user(role="trainee")
+    demoted = runner.invoke(args=["users", "set-role", boss.email, "trainee"])
+    assert demoted.exit_code != 0 and "last active admin" in demoted.output
+    promoted = runner.invoke(args=["users", "set-role", clerk.email, "admin", "--reason", "Runs the training now"])
+    assert promoted.exit_code == 0 and "now admin" in promoted.output
+    assert runner.invoke(args=["users", "set-role", boss.email, "instructor"]).exit_code == 0  # one admin is left
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.subject_id, e.actor_id, e.action, e.reason) for e in events] == [
+        (clerk.id, None, "role-change", "trainee → admin: Runs the training now"),
+        (boss.id, None, "role-change", "admin → instructor: Changed on the command line"),
+    ]
 
 
 def test_cli_refuses_weak_passwords_unknown_users_and_roles(runner):
