@@ -9,6 +9,9 @@ ones finish their requests (up to `graceful_timeout`); SIGTERM does the same and
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 
 def _env(name: str, default: str) -> str:
@@ -44,6 +47,40 @@ forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # GUNICORN_ACCESSLOG="" switches it off (the throughput benchmark does).
 accesslog = _env("GUNICORN_ACCESSLOG", "-") or None
 access_log_format = '%(h)s - %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+# Links that carry a secret in their last segment (e-mail confirmation, password reset, unsubscribe,
+# invitation, cohort join code): whoever reads a log line must not be able to use them. The same
+# prefixes are redacted in the nginx site's log (deploy/nginx/course.conf); tests/test_deploy.py checks
+# that both cover every such route of the app. Query strings are dropped too (`?code=` pre-fills a join).
+SECRET_SEGMENT = re.compile(
+    r"^((?:https?://[^/]+)?/(?:account/verify-email|reset-password|unsubscribe|invitations|join)/).*"
+)
+
+
+def redact(target: str | None) -> str | None:
+    """A path, request target or referrer as it may be logged: secret segments and the query as `[hidden]`."""
+    if not target:
+        return target
+    target, hidden = SECRET_SEGMENT.subn(r"\1[hidden]", target)
+    if not hidden and "?" in target:
+        target = target.split("?", 1)[0] + "?[hidden]"
+    return target
+
+
+class RedactingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        method, _, rest = atoms["r"].partition(" ")
+        uri, _, protocol = rest.rpartition(" ")
+        atoms["r"] = f"{method} {redact(uri)} {protocol}"
+        atoms["U"], atoms["f"] = redact(atoms["U"]), redact(atoms["f"])
+        atoms["q"] = "[hidden]" if atoms["q"] else atoms["q"]
+        if "{referer}i" in atoms:
+            atoms["{referer}i"] = redact(atoms["{referer}i"])
+        return atoms
+
+
+logger_class = RedactingLogger
 errorlog = _env("GUNICORN_ERRORLOG", "-")
 loglevel = _env("GUNICORN_LOGLEVEL", "info")
 proc_name = "course"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "nginx" / "course.conf"
+ACCESS_LOG = "/var/log/nginx/course.access.log"
 STANDALONE = """worker_processes 1;
 {user}pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
@@ -41,8 +42,10 @@ def render(
     key: str,
     https_port: int = 443,
     http_port: int | None = 80,
+    access_log: str = ACCESS_LOG,
 ) -> str:
     values = {
+        "@ACCESS_LOG@": access_log,
         "@SERVER_NAME@": server_name,
         "@UPSTREAMS@": "\n".join(f"    server {u} max_fails=3 fail_timeout=10s;" for u in upstreams),
         "@STATIC_ROOT@": static_root.rstrip("/"),
@@ -74,6 +77,7 @@ def main() -> int:
     parser.add_argument("--http-port", type=int, default=80, help="0: no plain-HTTP redirect server")
     parser.add_argument("--standalone", metavar="DIR", help="write a whole configuration into DIR")
     parser.add_argument("--mime-types", default="/etc/nginx/mime.types")
+    parser.add_argument("--access-log", default=ACCESS_LOG, help="the site's access log (secrets hidden)")
     args = parser.parse_args()
     site = render(
         args.server_name,
@@ -83,6 +87,7 @@ def main() -> int:
         args.key,
         args.https_port,
         args.http_port or None,
+        args.access_log,
     )
     if not args.standalone:
         sys.stdout.write(site)
@@ -94,6 +99,8 @@ def main() -> int:
 
 def write_standalone(directory: Path, site: str, mime_types: str = "/etc/nginx/mime.types") -> Path:
     (directory / "tmp").mkdir(parents=True, exist_ok=True)
+    # The site's own access log goes into DIR too.
+    site = site.replace(f"access_log {ACCESS_LOG} ", f"access_log {directory.resolve()}/course.access.log ")
     (directory / "course.conf").write_text(site)
     user = "user root;\n" if os.geteuid() == 0 else ""  # a local run as root reads the work tree's static files
     conf = directory / "nginx.conf"

@@ -1,5 +1,6 @@
 """The shipped deployment files parse: gunicorn's --check-config, `nginx -t` on the rendered site (skipped
-without nginx or openssl), and the systemd units name what they must."""
+without nginx or openssl), and the systemd units name what they must. The access logs of both hide the
+secrets that some links carry."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ import configparser
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
+import time
+import urllib.request
+from http.client import HTTPSConnection
 from pathlib import Path
 
 import pytest
 
+from course import create_app
 from deploy.render_nginx import render, write_standalone
+
+from .mailbox import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -125,3 +133,90 @@ def test_systemd_units_run_the_shipped_configuration():
     assert rebuild["Service"]["ExecStart"].endswith("flask summaries rebuild")
     timer = unit("course-summaries.timer")
     assert timer["Timer"]["Unit"] == "course-summaries.service" and timer["Timer"]["OnCalendar"]
+
+
+# Routes whose last segment is a secret: the certificate check (/verify/<code>) is public by design.
+PUBLIC_CODES = {"learning.verify"}
+
+
+def gunicorn_settings() -> dict:
+    settings: dict = {}
+    exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)  # noqa: S102
+    return settings
+
+
+def nginx_patterns(variable: str) -> list[re.Pattern]:
+    """The regular expressions of one of the site's log maps, in Python's dialect."""
+    body = re.search(rf"map \$\w+ \${variable} \{{(.*?)\}}", (DEPLOY / "nginx" / "course.conf").read_text(), re.S)[1]
+    return [re.compile(p.replace("(?<", "(?P<")) for p in re.findall(r'"~(.*?)" "', body)]
+
+
+def secret_paths() -> list[str]:
+    """A link with a made-up secret for every route of the app whose last segment is a token or a code."""
+    app = create_app({"TESTING": True})
+    rules = [r for r in app.url_map.iter_rules() if re.search(r"/<(?:\w+:)?(token|code)>$", r.rule)]
+    assert len(rules) >= 5
+    return [re.sub(r"<(?:\w+:)?\w+>$", "S3CR3T", r.rule) for r in rules if r.endpoint not in PUBLIC_CODES]
+
+
+def test_every_secret_carrying_link_is_hidden_by_both_access_logs():
+    redact = gunicorn_settings()["redact"]
+    uri, referer = nginx_patterns("course_logged_uri"), nginx_patterns("course_logged_referer")
+    for path in secret_paths():
+        assert "S3CR3T" not in redact(path) and "S3CR3T" not in redact(f"https://course.example{path}?a=b")
+        assert any(p.match(path) for p in uri[:1]), path
+        assert any(p.match(f"https://course.example{path}") for p in referer[:1]), path
+    assert redact("/modules/intro") == "/modules/intro"
+    assert redact("/account?code=ABC") == "/account?[hidden]"
+
+
+def test_gunicorns_access_log_hides_secrets(tmp_path):
+    port, log = free_port(), tmp_path / "access.log"
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "GUNICORN_ACCESSLOG": str(log)}
+    command = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "benchmarks.hello:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        headers = {"Referer": "https://course.example/invitations/S3CR3T-REFERRER"}
+        target = f"http://127.0.0.1:{port}/reset-password/S3CR3T-PATH?next=S3CR3T-QUERY"
+        with pytest.raises(urllib.error.HTTPError):  # the hello-world app answers 404
+            urllib.request.urlopen(urllib.request.Request(target, headers=headers), timeout=5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = log.read_text()
+    assert '"GET /reset-password/[hidden] HTTP/1.1" 404' in lines
+    assert '"https://course.example/invitations/[hidden]"' in lines
+    assert "S3CR3T" not in lines
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx)")
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for a throwaway certificate")
+def test_nginx_access_log_hides_secrets(tmp_path, closed_port):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([*OPENSSL, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    port = free_port()
+    site = render(
+        "localhost", [f"127.0.0.1:{closed_port}"], str(ROOT / "course" / "static"), str(cert), str(key), port, None
+    )
+    conf = write_standalone(tmp_path / "nginx", site.replace(f"listen {port} ssl;", f"listen 127.0.0.1:{port} ssl;"))
+    subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf)], check=True, timeout=30)
+    try:
+        for path in ["/reset-password/S3CR3T-PATH?next=S3CR3T-QUERY", "/instructor/?q=S3CR3T-SEARCH"]:
+            connection = HTTPSConnection("127.0.0.1", port, timeout=10, context=ssl._create_unverified_context())  # noqa: S323
+            connection.request("GET", path, headers={"Referer": "https://localhost/join/S3CR3T-REFERRER"})
+            assert connection.getresponse().status == 502  # no app behind it: the line is logged all the same
+            connection.close()
+    finally:
+        subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf), "-s", "stop"], timeout=30)
+    lines = (conf.parent / "course.access.log").read_text()
+    assert '"GET /reset-password/[hidden] HTTP/1.1" 502' in lines and '"GET /instructor/?[hidden] HTTP/1.1"' in lines
+    assert '"https://localhost/join/[hidden]"' in lines
+    assert "S3CR3T" not in lines
