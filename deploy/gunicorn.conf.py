@@ -81,6 +81,7 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
 errorlog = _env("GUNICORN_ERRORLOG", "-")
 loglevel = _env("GUNICORN_LOGLEVEL", "info")
 proc_name = "course"
