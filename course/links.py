@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, current_app, has_request_context, request, u
 from flask.templating import _default_template_ctx_processor
 
 from .catalog import get_catalog
+from .kept import keep
 
 KEPT = 8192  # links per process; the store starts again empty when full
 
@@ -53,9 +54,7 @@ class CourseFlask(Flask):
             link = super().url_for(endpoint, **values)
         except TypeError:  # a value that cannot be a key (a list): build it
             return super().url_for(endpoint, **values)
-        if len(self._links) >= KEPT:
-            self._links.clear()
-        self._links[key] = link
+        keep(self._links, key, link, KEPT)
         return link
 
     @property

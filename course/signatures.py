@@ -22,15 +22,11 @@ from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from .kept import keep
+
 KEPT = 4096  # entries per store and process
 CSRF_FIELD = "csrf_token"  # Flask-WTF's session key and `g` attribute (WTF_CSRF_FIELD_NAME's default)
 _IMMUTABLE = (str, int, float, bool, type(None))
-
-
-def _keep(store: dict, key, value) -> None:
-    if len(store) >= KEPT:
-        store.clear()
-    store[key] = value
 
 
 class VerifiedOnceSessionInterface(SecureCookieSessionInterface):
@@ -61,7 +57,7 @@ class VerifiedOnceSessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         if isinstance(data, dict) and all(isinstance(v, _IMMUTABLE) for v in data.values()):
-            _keep(self._verified, value, (data, signed.timestamp()))
+            keep(self._verified, value, (data, signed.timestamp()), KEPT)
         return self.session_class(data)
 
 
@@ -78,7 +74,7 @@ def _keep_signed_csrf_token(response):
     if isinstance(signed, str) and isinstance(raw, str):
         tokens = current_app.extensions["signed_csrf_tokens"]
         if raw not in tokens:
-            _keep(tokens, raw, signed)
+            keep(tokens, raw, signed, KEPT)
     return response
 
 

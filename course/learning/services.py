@@ -24,12 +24,15 @@ VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get b
 NO_ALLOWANCE = Allowance()
 
 
-# A lesson page's read, built once, of plain columns (Core): loading them as ORM objects cost more than
-# the query.
-_progress = LessonProgress.__table__
-_MODULE_PROGRESS = select(_progress.c.page_anchor, _progress.c.last_viewed_at, _progress.c.completed_at).where(
-    _progress.c.user_id == bindparam("user_id"), _progress.c.module_slug == bindparam("slug")
+# A lesson page's read and the dashboard's, built once, of plain columns (Core): loading them as ORM
+# objects cost more than the queries.
+_progress = LessonProgress.__table__.c
+_MODULE_PROGRESS = select(_progress.page_anchor, _progress.last_viewed_at, _progress.completed_at).where(
+    _progress.user_id == bindparam("user_id"), _progress.module_slug == bindparam("slug")
 )
+_PAGES_OPENED = select(
+    _progress.module_slug, _progress.page_anchor, _progress.completed_at, _progress.last_viewed_at
+).where(_progress.user_id == bindparam("user_id"))
 
 
 def _progress_rows(user_id: int, module_slug: str) -> list[Row]:
@@ -123,13 +126,6 @@ class CourseProgress:
     @property
     def complete(self) -> bool:
         return self.modules_passed == len(self.modules)
-
-
-# Built once with the trainee as a parameter, over the table: see quizzes.services._STANDINGS.
-_opened = LessonProgress.__table__.c
-_PAGES_OPENED = select(_opened.module_slug, _opened.page_anchor, _opened.completed_at, _opened.last_viewed_at).where(
-    _opened.user_id == bindparam("user_id")
-)
 
 
 def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None) -> CourseProgress:
