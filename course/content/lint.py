@@ -20,7 +20,7 @@ MIN_WORDS, MAX_WORDS = 500, 1500
 POOL_FACTOR = 3
 TRUE_SHARE = (40, 60)  # percent of a bank's true/false answers that may be "true"
 MIN_TRUE_FALSE = 4  # below this, one item more or less swings the share too far to judge
-MIN_PER_OBJECTIVE = 3  # CONTENT-FORMAT.md: enough that a retake can use a question not seen answered
+MIN_PER_OBJECTIVE = 3  # docs/content-format.md: enough that a retake can use a question not seen answered
 NEAR_DUPLICATE = 0.85
 """Similarity of two questions' normalised words (prompt, options, pairs), from 0 to 1, at which two
 questions in different quizzes count as one item written twice.
