@@ -148,10 +148,10 @@ def prepare(env: dict[str, str], pool: int) -> dict:
     from sqlalchemy import insert, select
 
     from course import create_app
-    from course.accounts import services as accounts
-    from course.accounts.models import User, new_session_token
-    from course.accounts.passwords import hash_password
     from course.extensions import db
+    from course.identity import services as accounts
+    from course.identity.models import User, new_session_token
+    from course.identity.passwords import hash_password
     from course.learning import services as learning
     from course.learning.models import LessonProgress
     from course.quizzes import services as quizzes
@@ -360,10 +360,10 @@ PARTS = {  # (file ending, function) -> what it is; cumulative time, so SQL insi
     "load user (Flask-Login, 1 SELECT)": [("flask_login/login_manager.py", "_load_user")],
     "all SQL (SQLAlchemy ORM + driver)": [("sqlalchemy/orm/session.py", "_execute_internal")],
     "templates": [("flask/templating.py", "render_template")],
-    "session cookie (open + save)": [("course/signatures.py", "open_session"), ("flask/sessions.py", "save_session")],
-    "rate limiter hook": [("course/web.py", "_check_declared_limits")],
+    "session cookie (open + save)": [("course/web/cookies.py", "open_session"), ("flask/sessions.py", "save_session")],
+    "rate limiter hook": [("course/web/__init__.py", "_check_declared_limits")],
     "CSRF (check + token)": [("flask_wtf/csrf.py", "protect"), ("flask_wtf/csrf.py", "generate_csrf")],
-    "access log + metrics": [("course/observability.py", "_finish")],
+    "access log + metrics": [("course/core/observability.py", "_finish")],
     "commit": [("sqlalchemy/orm/session.py", "commit")],
 }
 

@@ -84,7 +84,7 @@ def login_cookie(app, user, user_agent: str) -> tuple[str, str]:
     from flask import g, session
     from flask_wtf.csrf import generate_csrf
 
-    from course.accounts import sessions
+    from course.identity import sessions
 
     serializer = app.session_interface.get_signing_serializer(app)
     with app.test_request_context("/", headers={"User-Agent": user_agent}, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
@@ -186,9 +186,9 @@ def measure(url: str, password_file: Path, instructor: str, args, top_up: Callab
     from sqlalchemy import event, func, select
 
     from course import create_app
-    from course.accounts import services
-    from course.accounts.models import User
     from course.extensions import db
+    from course.identity import services
+    from course.identity.models import User
     from course.quizzes.models import AttemptItem, QuizAttempt
 
     app = create_app({"SECRET_KEY": secrets.token_hex(16), "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})

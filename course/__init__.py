@@ -11,21 +11,28 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, backup, catalog, converters, database, health, mail, metrics, observability, signatures, web
-from .accounts import auth, data_rights_views, identity_views, passwords  # noqa: F401 (the *_views add routes)
-from .accounts.cli import bp as users_cli
-from .accounts.invitation_views import bp as invitations_bp
-from .accounts.reminders_cli import bp as reminders_cli
-from .accounts.views import bp as accounts_bp
+from . import web
+from .admin.cli import bp as users_cli
 from .admin.views import bp as admin_bp
 from .config import PROJECT_ROOT, build_config
+from .core import backup, catalog, database, health, mail, metrics, observability
 from .demo import bp as demo_cli
+from .enrolment import join_views
+from .enrolment.views import bp as invitations_bp
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .identity import auth, passwords, profile_views
+from .identity.views import bp as accounts_bp
 from .instructor.views import bp as instructor_bp
 from .learning.cli import bp as summaries_cli
+from .learning.reminders_cli import bp as reminders_cli
 from .learning.views import bp as learning_bp
-from .links import CourseFlask
+from .privacy import views as privacy_views
 from .quizzes.views import bp as quizzes_bp
+from .web import assets, converters, cookies
+from .web.app import CourseFlask
+
+# The `accounts` blueprint's pages live with their domains; these modules add their routes to it.
+ACCOUNT_PAGES = (profile_views, join_views, privacy_views)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     passwords.configure(app.config["PASSWORD_HASH_METHOD"])
     observability.init_app(app)  # first: request ids and timing wrap everything else
     converters.init_app(app)
-    signatures.init_app(app)
+    cookies.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -24,14 +24,16 @@ import click
 from flask import Blueprint, current_app
 from sqlalchemy import func, insert, select
 
-from .accounts.cohorts import new_join_code
-from .accounts.models import Cohort, CohortInstructor, CohortMember, User, new_session_token
-from .accounts.passwords import hash_password
 from .clock import utcnow
+from .content import types
 from .content.model import Catalog, Module
+from .enrolment.cohorts import new_join_code
+from .enrolment.models import Cohort, CohortInstructor, CohortMember
 from .extensions import db
+from .identity.models import Role, User, new_session_token
+from .identity.passwords import hash_password
 from .learning.models import LessonProgress, ModuleSummary
-from .quizzes import grading, selection, serving, types
+from .quizzes import grading, selection, serving
 from .quizzes.models import AttemptItem, QuizAttempt
 
 bp = Blueprint("demo_cli", __name__, cli_group="demo")
@@ -333,7 +335,7 @@ class Seeder:
         """Cohorts with one instructor each; returns the cohort ids and the instructors' emails."""
         emails = [f"instructor{first + n:03d}@{DOMAIN}" for n in range(count)]
         created = self.now - timedelta(days=SPREAD_DAYS + 30)
-        users = [self.user(email, self.name(), "instructor", created) for email in emails]
+        users = [self.user(email, self.name(), Role.INSTRUCTOR, created) for email in emails]
         instructor_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users))
         cohorts = [
             {"name": f"Demo cohort {first + n:03d}", "join_code": new_join_code(), "created_by_id": user_id}
@@ -361,7 +363,7 @@ class Seeder:
                 created = trainee.finish(self.now) - timedelta(seconds=rng.uniform(60, 86400))
             else:
                 created = self.now - timedelta(days=SPREAD_DAYS * rng.random())
-            batch.users.append(self.user(f"trainee{number:05d}@{DOMAIN}", self.name(), "trainee", created))
+            batch.users.append(self.user(f"trainee{number:05d}@{DOMAIN}", self.name(), Role.TRAINEE, created))
             # Contiguous blocks, like intakes; a few trainees sit in two cohorts, a few in none yet.
             home = (done + index) * len(cohort_ids) // total
             roll = rng.random()
@@ -416,7 +418,7 @@ def seed(trainees: int, cohorts: int | None, seed_value: int | None, force: bool
 
     Never for production data: the accounts share one password, printed once.
     """
-    existing = db.session.scalar(select(func.count()).select_from(User).where(User.role == "trainee"))
+    existing = db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.TRAINEE))
     if existing and not force:
         raise click.ClickException(
             f"The database already has {existing} trainees; demo data would mix with them. "

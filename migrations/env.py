@@ -6,7 +6,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from course.health import describe_database_error
+from course.core.health import describe_database_error
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

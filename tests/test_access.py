@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import post
-from .world import build_world, client_for
+from .support.helpers import post
+from .support.world import build_world, client_for
 
 ROLES = ("anonymous", "trainee", "other_trainee", "instructor", "other_instructor", "admin")
 LOGIN = 302  # anonymous visitors are sent to the log-in page

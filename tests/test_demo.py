@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from course.accounts.models import Cohort, CohortInstructor, CohortMember, User
 from course.clock import utcnow
+from course.enrolment.models import Cohort, CohortInstructor, CohortMember
 from course.extensions import db
+from course.identity.models import User
 from course.learning.models import LessonProgress, ModuleSummary
 from course.quizzes.models import AttemptItem, QuizAttempt
 
-from .helpers import login, text
+from .support.helpers import login, text
 
 TRAINEES, COHORTS = 30, 3
 SUMMARY_FIELDS = (

@@ -21,7 +21,7 @@ import pytest
 from course import create_app
 from deploy.render_nginx import render, write_standalone
 
-from .mailbox import free_port
+from .support.mailbox import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

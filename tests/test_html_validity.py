@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import post
-from .tour import build_tour
-from .world import client_for
+from .support.helpers import post
+from .support.tour import build_tour
+from .support.world import client_for
 
 JAVA = shutil.which("java")
 

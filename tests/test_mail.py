@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from email import message_from_bytes, policy
 
-from course import mail
+from course.core import mail
 
-from .mailbox import parts
+from .support.mailbox import parts
 
 
 def test_a_message_goes_through_smtp_with_text_and_html(mail_app, mailbox):

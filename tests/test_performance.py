@@ -9,19 +9,17 @@ import re
 import time
 from datetime import timedelta
 
-from flask import request
 from sqlalchemy import select
 
-from course.assets import IMMUTABLE
 from course.clock import utcnow
-from course.extensions import db, limiter
+from course.extensions import db
 from course.learning import services
 from course.learning.models import LessonProgress, ModuleSummary
 from course.quizzes import services as quizzes
-from course.web import _declares_no_limit
+from course.web.assets import IMMUTABLE
 
-from .helpers import PASSWORD, login, logout, post
-from .journey import catalog, read_module, start_quiz
+from .support.helpers import PASSWORD, login, logout, post
+from .support.journey import catalog, read_module, start_quiz
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -47,7 +45,7 @@ def test_static_urls_without_the_current_hash_are_revalidated(client):
 
 
 def test_a_changed_file_gets_a_new_hash_in_development(tmp_path):
-    from course.assets import StaticHashes
+    from course.web.assets import StaticHashes
 
     (tmp_path / "site.css").write_text("body { color: black }")
     hashes = StaticHashes(tmp_path, watch=True)
@@ -131,30 +129,6 @@ def test_a_save_records_the_last_activity_once_a_minute(trainee_client, app):
         quizzes.save_answer(user_id, attempt_id, 2, {}, started + timedelta(minutes=2))
         db.session.expire_all()
         assert db.session.scalar(last_activity) == started + timedelta(minutes=2)
-
-
-def test_the_rate_limiter_skips_only_views_without_limits(app):
-    with app.test_request_context("/"):
-        assert _declares_no_limit()
-    # The log-in and the other guessable endpoints are counted by course.throttle, not by decorators, so
-    # skipping the limiter's per-view bookkeeping never skips them (tests/security/test_throttle.py).
-    with app.test_request_context("/login", method="POST"):
-        assert _declares_no_limit()
-
-
-def test_the_limiter_hook_runs_only_where_a_view_declares_limits(app, client, monkeypatch):
-    checked, identify = [], limiter.identify_request  # the first thing the limiter's check does
-
-    def identifying():
-        checked.append(request.endpoint)
-        return identify()
-
-    monkeypatch.setattr(limiter, "identify_request", identifying)
-    for path in ("/", "/login", "/healthz"):
-        assert client.get(path).status_code == 200
-    assert checked == []
-    client.get("/forgot-password")  # declares limits (on its POSTs): the limiter decides
-    assert set(checked) == {"accounts.forgot_password"}
 
 
 def page_token(client, url: str = "/dashboard") -> str:

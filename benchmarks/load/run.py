@@ -61,9 +61,9 @@ def make_accounts(env: dict[str, str], trainees: int, spike: int) -> dict:
     from sqlalchemy import insert, select
 
     from course import create_app
-    from course.accounts.models import User, new_session_token
-    from course.accounts.passwords import hash_password
     from course.extensions import db
+    from course.identity.models import User, new_session_token
+    from course.identity.passwords import hash_password
     from course.learning import summary
     from course.learning.models import LessonProgress
 
@@ -465,7 +465,7 @@ def main() -> int:
 def set_password(env: dict[str, str], emails: list[str], password: str) -> None:
     from sqlalchemy import create_engine, text
 
-    from course.accounts.passwords import hash_password
+    from course.identity.passwords import hash_password
 
     engine = create_engine(env["DATABASE_URL"])
     with engine.begin() as c:

@@ -8,8 +8,9 @@ import click
 from flask import Blueprint
 
 from ..errors import CourseError
-from . import admin, services
-from .models import ROLES
+from ..identity import services
+from ..identity.models import ROLES, Role
+from . import operations
 
 bp = Blueprint("users_cli", __name__, cli_group="users")
 
@@ -17,7 +18,7 @@ bp = Blueprint("users_cli", __name__, cli_group="users")
 @bp.cli.command("create")
 @click.argument("email")
 @click.option("--name", default=None, help="Display name (defaults to the part of the email before @).")
-@click.option("--role", type=click.Choice(ROLES), default="trainee", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default=Role.TRAINEE.value, show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create(email: str, name: str | None, role: str, password_stdin: bool) -> None:
     """Create an account."""
@@ -43,7 +44,7 @@ def set_role(email: str, role: str, reason: str) -> None:
     if user is None:
         raise click.ClickException(f"No account with email {services.normalise_email(email)}.")
     try:
-        user = admin.change_role(None, user.id, role, reason)
+        user = operations.change_role(None, user.id, role, reason)
     except CourseError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{user.email} is now {user.role}")

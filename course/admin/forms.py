@@ -7,8 +7,8 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ..accounts.audit import REASON_MAX
-from ..accounts.models import ROLES
+from ..audit import REASON_MAX
+from ..identity.models import ROLES
 
 REASON_LABEL = "Reason (kept in the audit trail)"
 

@@ -10,15 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
 
+from .. import audit
 from ..clock import utcnow
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
-from ..quizzes.models import AuditEvent
-from . import audit
-from .models import ROLES, User
-from .services import end_all_sessions
+from ..identity.models import ROLES, Role, User
+from ..identity.services import end_all_sessions, keep_an_active_admin
 
 PER_PAGE = 50
 STATUSES = ("active", "deactivated", "deleted")
@@ -61,38 +59,6 @@ def get(user_id: int) -> User:
     return user
 
 
-def audit_trail(user_id: int) -> list[tuple[AuditEvent, str | None]]:
-    """Every event about this account, newest first, with the actor's name (None once that account is gone)."""
-    actor = aliased(User)
-    rows = db.session.execute(
-        select(AuditEvent, actor.display_name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_id == user_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    )
-    return [(event, name) for event, name in rows]
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CourseError("Give a reason: it is kept in the audit trail.")
-    if len(reason) > audit.REASON_MAX:
-        raise CourseError(f"Keep the reason under {audit.REASON_MAX} characters.")
-    return reason
-
-
-def _other_active_admins(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
-    )
-
-
-def _refuse_if_last_admin(user: User) -> None:
-    if user.role == "admin" and user.active and not _other_active_admins(user):
-        raise Conflict("This is the last active admin. Make another account admin first.")
-
-
 def _not_erased(user: User) -> None:
     if user.deleted_at is not None:
         raise Conflict("This account's personal data was erased; it cannot be changed.")
@@ -100,15 +66,15 @@ def _not_erased(user: User) -> None:
 
 def change_role(actor: User | None, user_id: int, role: str, reason: str, now: datetime | None = None) -> User:
     """The console's role change, and `flask users set-role`'s (actor None: the audit entry names no one)."""
-    reason = _reason(reason)
+    reason = audit.check_reason(reason)
     user = get(user_id)
     _not_erased(user)
     if role not in ROLES:
         raise CourseError(f"Unknown role. Use one of: {', '.join(ROLES)}.")
     if role == user.role:
         raise CourseError(f"{user.display_name} is already {role}.")
-    if role != "admin":
-        _refuse_if_last_admin(user)
+    if role != Role.ADMIN:
+        keep_an_active_admin(user)
     audit.record(
         actor.id if actor else None, user.id, "role-change", f"{user.role} → {role}: {reason}", now or utcnow()
     )
@@ -119,13 +85,13 @@ def change_role(actor: User | None, user_id: int, role: str, reason: str, now: d
 
 def set_active(actor: User, user_id: int, active: bool, reason: str, now: datetime | None = None) -> User:
     """Deactivate (log-in refused, every session ended at once, records kept) or reactivate."""
-    reason = _reason(reason)
+    reason = audit.check_reason(reason)
     user = get(user_id)
     _not_erased(user)
     if active == user.active:
         raise CourseError(f"{user.display_name} is already {'active' if active else 'deactivated'}.")
     if not active:
-        _refuse_if_last_admin(user)
+        keep_an_active_admin(user)
         end_all_sessions(user)
     user.active = active
     audit.record(actor.id, user.id, "reactivate" if active else "deactivate", reason, now or utcnow())
@@ -135,7 +101,7 @@ def set_active(actor: User, user_id: int, active: bool, reason: str, now: dateti
 
 def record_reset(actor: User, user_id: int, reason: str, now: datetime | None = None) -> User:
     """Audit a reset link sent on an admin's request; the view sends it after this commit."""
-    reason = _reason(reason)
+    reason = audit.check_reason(reason)
     user = get(user_id)
     _not_erased(user)
     audit.record(actor.id, user.id, "password-reset-sent", reason, now or utcnow())

@@ -5,23 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import mail
-from ..accounts import admin, data_rights, emails
-from ..accounts.audit import ACTIONS as ACCOUNT_ACTIONS
-from ..accounts.auth import require_role
-from ..accounts.data_rights_views import json_download
-from ..accounts.models import ROLES
+from .. import audit
 from ..clock import utcnow
+from ..core import mail
 from ..errors import CourseError
-from ..quizzes.overrides import ACTIONS as QUIZ_ACTIONS
+from ..identity import emails
+from ..identity.auth import require_role
+from ..identity.models import ROLES, Role
+from ..privacy import data_rights
+from ..privacy.views import json_download
+from . import operations
 from .forms import ActiveForm, EraseForm, ResetForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ACTION_LABELS = {**QUIZ_ACTIONS, **ACCOUNT_ACTIONS}
 
 
 @bp.before_request
-@require_role("admin")
+@require_role(Role.ADMIN)
 def _admins_only():
     return None
 
@@ -30,7 +30,7 @@ def _admins_only():
 def users():
     args = request.args
     page = args.get("page", "1")
-    result = admin.search(
+    result = operations.search(
         query=args.get("q", "").strip()[:100],
         role=args.get("role", ""),
         status=args.get("status", ""),
@@ -43,13 +43,13 @@ def users():
         role=args.get("role", ""),
         status=args.get("status", ""),
         roles=ROLES,
-        statuses=admin.STATUSES,
+        statuses=operations.STATUSES,
     )
 
 
 def _user_page(user_id: int, status: int = 200, **forms):
     try:
-        user = admin.get(user_id)
+        user = operations.get(user_id)
     except CourseError as error:
         return render_template("message.html", title="Not found", message=error.message), error.status
     role_form = forms.get("role_form") or RoleForm(formdata=None, role=user.role)
@@ -60,8 +60,7 @@ def _user_page(user_id: int, status: int = 200, **forms):
         active_form=forms.get("active_form") or ActiveForm(formdata=None, active="0" if user.active else "1"),
         reset_form=forms.get("reset_form") or ResetForm(formdata=None),
         erase_form=forms.get("erase_form") or EraseForm(formdata=None),
-        events=admin.audit_trail(user.id),
-        labels=ACTION_LABELS,
+        events=audit.trail(user.id),
     ), status
 
 
@@ -90,7 +89,7 @@ def change_role(user_id: int):
         user_id,
         form,
         "role_form",
-        lambda f: admin.change_role(current_user, user_id, f.role.data, f.reason.data),
+        lambda f: operations.change_role(current_user, user_id, f.role.data, f.reason.data),
         "{name}'s role is changed. It is in the audit trail.",
     )
     return refused or redirect(url_for(".user", user_id=user_id), 303)
@@ -104,7 +103,7 @@ def set_active(user_id: int):
         user_id,
         form,
         "active_form",
-        lambda f: admin.set_active(current_user, user_id, activate, f.reason.data),
+        lambda f: operations.set_active(current_user, user_id, activate, f.reason.data),
         "{name} is reactivated." if activate else "{name} is deactivated and logged out everywhere.",
     )
     return refused or redirect(url_for(".user", user_id=user_id), 303)
@@ -113,7 +112,7 @@ def set_active(user_id: int):
 @bp.get("/users/<id:user_id>/data.json")
 def export_data(user_id: int):
     try:
-        user = admin.get(user_id)
+        user = operations.get(user_id)
     except CourseError as error:
         return render_template("message.html", title="Not found", message=error.message), error.status
     data = {
@@ -131,7 +130,7 @@ def erase(user_id: int):
         user_id,
         form,
         "erase_form",
-        lambda f: _erase(admin.get(user_id), f.reason.data),
+        lambda f: _erase(operations.get(user_id), f.reason.data),
         "The account's personal data is erased; its certificate is revoked.",
     )
     return refused or redirect(url_for(".user", user_id=user_id), 303)
@@ -149,12 +148,12 @@ def send_reset(user_id: int):
         user_id,
         form,
         "reset_form",
-        lambda f: admin.record_reset(current_user, user_id, f.reason.data),
+        lambda f: operations.record_reset(current_user, user_id, f.reason.data),
         "",
     )
     if refused:
         return refused
-    user = admin.get(user_id)
+    user = operations.get(user_id)
     if emails.send_reset(user):
         flash(f"A password reset link was sent to {user.email}. It is in the audit trail.", "success")
     else:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..quizzes.types import TYPES
 from . import fields, lint, promotion, yamlfile
 from .figures import FigureStore
 from .model import (
@@ -31,6 +30,7 @@ from .model import (
 )
 from .problems import Collector, ContentError, Problem
 from .render import FIGURE_URL, FigureHook, FigureRef, ShownFigure, render, slugify, word_count
+from .types import TYPES
 
 PageUrl = Callable[[str, "str | None"], str]
 

@@ -21,10 +21,10 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..content import fields
-from ..content.model import Option, Pair, Question
-from ..content.problems import Collector
-from ..content.yamlfile import LinedDict
+from . import fields
+from .model import Option, Pair, Question
+from .problems import Collector
+from .yamlfile import LinedDict
 
 Form = Mapping[str, Sequence[str]]  # field name -> posted values
 Snapshot = dict[str, Any]

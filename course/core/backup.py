@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask import Blueprint
 
-from .extensions import db
+from ..extensions import db
 
 bp = Blueprint("backup_cli", __name__, cli_group=None)
 

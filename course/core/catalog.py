@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from .config import content_dirs
-from .content import Catalog, ContentError, check_content
-from .content.loader import Report
+from ..config import content_dirs
+from ..content import Catalog, ContentError, check_content
+from ..content.loader import Report
 
 _MEMO_SIZE = 4
 _memo: dict[tuple, Report] = {}

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, make_url
 
-from .extensions import db
+from ..extensions import db
 
 BUSY_TIMEOUT_MS = 15_000
 

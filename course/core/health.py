@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from .extensions import db, limiter
+from ..extensions import db, limiter
 from .observability import error_log
 
 bp = Blueprint("health", __name__)

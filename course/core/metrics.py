@@ -34,8 +34,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+from ..extensions import limiter
 from . import signals
-from .extensions import limiter
 from .observability import error_log
 
 REQUESTS = Counter(

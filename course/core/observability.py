@@ -54,7 +54,7 @@ def loaded_user_id() -> int | None:
         return None
     if not getattr(user, "is_authenticated", False):
         return None
-    if not hasattr(user, "_sa_instance_state"):  # the loader's read-only copy (accounts/signed_in.py)
+    if not hasattr(user, "_sa_instance_state"):  # the loader's read-only copy (identity/signed_in.py)
         return getattr(user, "id", None)
     identity = inspect(user).identity
     return identity[0] if identity else None

@@ -1,6 +1,6 @@
-"""Domain events that services announce after they commit, for whoever listens (the metrics).
+"""Domain events that services announce, for whoever listens (the metrics, a domain higher up).
 
-Services stay free of Flask and of monitoring: they only say what happened."""
+Services stay free of Flask, of monitoring and of the domains above them: they only say what happened."""
 
 from __future__ import annotations
 
@@ -12,3 +12,6 @@ _events = Namespace()
 attempt_started = _events.signal("attempt-started")
 #: sender: the module slug; keyword `passed`; sent once per attempt, after its grade is committed
 attempt_submitted = _events.signal("attempt-submitted")
+#: sender: the User; keywords `old`, `new`, `now`; sent inside the transaction, before its commit, so a
+#: listener's changes (the certificate's holder name) are committed with the new name or not at all
+display_name_changing = _events.signal("display-name-changing")

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from .models import Cohort, CohortInstructor, CohortMember, User
-from .services import AccountError, UnknownUser, find_user
+from ..identity import services
+from ..identity.models import Role, User
+from ..identity.services import AccountError, UnknownUser, find_user
+from .models import Cohort, CohortInstructor, CohortMember
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -26,10 +28,22 @@ def create_cohort(name: str, creator: User) -> Cohort:
     cohort = Cohort(name=name.strip(), join_code=new_join_code(), created_by_id=creator.id)
     db.session.add(cohort)
     db.session.flush()
-    if creator.role == "instructor":
+    if creator.role == Role.INSTRUCTOR:
         db.session.add(CohortInstructor(cohort_id=cohort.id, user_id=creator.id))
     db.session.commit()
     return cohort
+
+
+def register_member(email: str, display_name: str, password: str, cohort: Cohort | None) -> User:
+    """A new trainee account, in `cohort` when they came with its join code: one transaction for both."""
+    if cohort is None:
+        return services.register(email, display_name, password)
+    return services.register(
+        email,
+        display_name,
+        password,
+        then=lambda user: db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id)),
+    )
 
 
 def cohort_by_code(code: str) -> Cohort:
@@ -51,7 +65,7 @@ def join(user_id: int, code: str) -> Cohort:
 
 def assign_instructor(cohort_id: int, email: str) -> User:
     user = find_user(email)
-    if user is None or user.role not in ("instructor", "admin"):
+    if user is None or user.role not in (Role.INSTRUCTOR, Role.ADMIN):
         raise UnknownUser("No instructor account has this email.")
     if db.session.get(Cohort, cohort_id) is None:
         raise UnknownCohort("There is no such cohort.")

@@ -7,8 +7,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from .forms import PASSWORD_HINT, NewPassword
-from .models import NAME_MAX
+from ..identity.forms import PASSWORD_HINT, NewPassword
+from ..identity.models import NAME_MAX
 
 
 class InviteForm(FlaskForm):

@@ -18,13 +18,15 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import audit
 from ..clock import utcnow
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
-from . import audit, tokens
-from .models import EMAIL_MAX, NAME_MAX, Cohort, CohortInstructor, CohortMember, Invitation, User
-from .passwords import hash_password, password_problem
-from .services import WeakPassword, find_user, normalise_email
+from ..identity import tokens
+from ..identity.models import EMAIL_MAX, NAME_MAX, Role, User
+from ..identity.passwords import hash_password, password_problem
+from ..identity.services import WeakPassword, find_user, normalise_email
+from .models import Cohort, CohortInstructor, CohortMember, Invitation
 
 PREVIEW_MAX_AGE = 3600
 
@@ -130,7 +132,7 @@ def read_preview(secret: str, actor_id: int, cohort_id: int, signed: str) -> tup
 def cohort_for(viewer: User, cohort_id: int) -> Cohort:
     """The cohort, when this viewer may invite to it (an admin, or an instructor who follows it)."""
     cohort = db.session.get(Cohort, cohort_id)
-    follows = viewer.role == "admin" or db.session.scalar(
+    follows = viewer.role == Role.ADMIN or db.session.scalar(
         select(CohortInstructor.id).where(
             CohortInstructor.cohort_id == cohort_id, CohortInstructor.user_id == viewer.id
         )
@@ -312,7 +314,7 @@ def accept(secret: str, token: str, name: str, password: str, now: datetime | No
             email=invitation.email,
             display_name=name,
             password_hash=hash_password(password),
-            role="trainee",
+            role=Role.TRAINEE,
             email_verified_at=now,
         )
         db.session.add(user)

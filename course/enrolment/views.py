@@ -6,13 +6,16 @@ from __future__ import annotations
 from flask import Blueprint, Request, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import mail
 from ..clock import utcnow
+from ..core import mail
 from ..errors import CourseError
-from . import emails, invitations, sessions
-from .auth import require_role
-from .invitation_forms import AcceptForm, ConfirmInviteForm, InviteForm
-from .views import bp as accounts_bp
+from ..identity import sessions
+from ..identity.auth import require_role
+from ..identity.emails import app_secret
+from ..identity.models import Role
+from ..identity.views import bp as accounts_bp
+from . import emails, invitations
+from .forms import AcceptForm, ConfirmInviteForm, InviteForm
 
 bp = Blueprint("invitations", __name__, url_prefix="/instructor/cohorts/<id:cohort_id>/invitations")
 UPLOAD_ENDPOINTS = {"invitations.preview", "invitations.confirm"}
@@ -36,7 +39,7 @@ bp.record_once(lambda state: setattr(state.app, "request_class", UploadRequest))
 
 
 @bp.before_request
-@require_role("instructor", "admin")
+@require_role(Role.INSTRUCTOR, Role.ADMIN)
 def _staff_only():
     return None
 
@@ -49,10 +52,6 @@ def _too_large(error):
         "check that you chose the CSV file, or split the list. Nothing was changed."
     )
     return render_template("message.html", title="The file is too large", message=message), 413
-
-
-def _secret() -> str:
-    return current_app.config["SECRET_KEY"]
 
 
 def _page(cohort_id: int, form: InviteForm | None = None, status: int = 200, problems=(), error: str = ""):
@@ -95,7 +94,7 @@ def preview(cohort_id: int):
         return _refuse(error)
     if roster.problems:
         return _page(cohort_id, form, 400, problems=roster.problems)
-    signed = invitations.sign_preview(_secret(), current_user.id, cohort_id, roster.rows)
+    signed = invitations.sign_preview(app_secret(), current_user.id, cohort_id, roster.rows)
     return render_template(
         "accounts/invitations_preview.html",
         cohort=cohort,
@@ -112,7 +111,7 @@ def confirm(cohort_id: int):
         cohort = invitations.cohort_for(current_user, cohort_id)
         if not form.validate_on_submit():
             raise invitations.RosterError("The preview is missing. Check the list again.")
-        rows = invitations.read_preview(_secret(), current_user.id, cohort_id, form.roster.data)
+        rows = invitations.read_preview(app_secret(), current_user.id, cohort_id, form.roster.data)
         outcome = invitations.invite(current_user, cohort, rows, current_app.config["INVITATION_DAYS"])
     except invitations.RosterError as error:
         return _page(cohort_id, None, 400, error=error.message)
@@ -135,7 +134,9 @@ def confirm(cohort_id: int):
 
 
 def _send(invitation, cohort_name: str, inviter: str) -> bool:
-    return emails.send_invitation(invitation, cohort_name, inviter, invitations.invitation_token(_secret(), invitation))
+    return emails.send_invitation(
+        invitation, cohort_name, inviter, invitations.invitation_token(app_secret(), invitation)
+    )
 
 
 @bp.post("/<id:invitation_id>/resend")
@@ -167,17 +168,17 @@ def revoke(cohort_id: int, invitation_id: int):
 def accept_invitation(token: str):
     token = token[:512]
     try:
-        invitation, cohort = invitations.open_invitation(_secret(), token)
+        invitation, cohort = invitations.open_invitation(app_secret(), token)
     except CourseError as error:
         return render_template("message.html", title="This link does not work", message=error.message), error.status
     if invitations.find_user(invitation.email) is not None:
-        invitations.accept(_secret(), token, "", "")
+        invitations.accept(app_secret(), token, "", "")
         flash(f"You are in the cohort “{cohort.name}”. Log in with your existing account.", "success")
         return redirect(url_for("accounts.login"), 303)
     form = AcceptForm(display_name=invitation.name)
     if form.validate_on_submit():
         try:
-            user, _ = invitations.accept(_secret(), token, form.display_name.data, form.password.data)
+            user, _ = invitations.accept(app_secret(), token, form.display_name.data, form.password.data)
         except invitations.WeakPassword as error:
             form.password.errors.append(error.message)
         except CourseError as error:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from ..clock import utcnow
+from ..core import signals
 from ..extensions import db
-from ..learning.models import Certificate
-from . import audit, tokens
+from . import tokens
 from .models import NAME_MAX, User
 from .passwords import hash_password, password_problem
 from .services import AccountError, WeakPassword, end_all_sessions, find_user
@@ -86,18 +84,15 @@ def unsubscribe(secret: str, token: str) -> User:
 
 
 def update_profile(user: User, display_name: str, wants_reminders: bool, now: datetime | None = None) -> bool:
-    """Change the display name and the reminder choice. Once a certificate exists, a new name is written on
-    it (its issue date stays) and recorded in the audit trail. True when the name changed."""
+    """Change the display name and the reminder choice; True when the name changed. Whoever keeps the name
+    elsewhere (the certificate) hears of it before the one commit, so the name never differs between them."""
     now = now or utcnow()
     name = display_name.strip()
     if not name or len(name) > NAME_MAX:
         raise AccountError(f"Give a name of 1 to {NAME_MAX} characters.")
     changed = name != user.display_name
     if changed:
-        certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == user.id))
-        if certificate is not None:
-            audit.record(user.id, user.id, "name-change", f"From “{user.display_name}” to “{name}”", now)
-            certificate.holder_name = name
+        signals.display_name_changing.send(user, old=user.display_name, new=name, now=now)
         user.display_name = name
     user.wants_reminders = wants_reminders
     db.session.commit()

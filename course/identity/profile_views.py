@@ -9,13 +9,12 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import mail
+from ..core import mail
 from ..errors import CourseError
 from ..extensions import limiter
-from . import emails, identity
-from .forms import JoinForm
-from .identity_forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm
-from .safe_redirect import safe_next
+from ..web.redirects import safe_next
+from . import emails, profile
+from .forms import ForgotPasswordForm, JoinForm, ProfileForm, ResetPasswordForm
 from .services import normalise_email
 from .signed_in import own_record
 from .views import account_page, bp
@@ -58,7 +57,7 @@ def _profile_form():
 @bp.get("/account/verify-email/<token>")
 def verify_email(token: str):
     try:
-        user = identity.confirm_email(_secret(), token[:512], current_app.config["VERIFY_EMAIL_MAX_AGE"])
+        user = profile.confirm_email(_secret(), token[:512], current_app.config["VERIFY_EMAIL_MAX_AGE"])
     except CourseError as error:
         return _invalid_link(error)
     flash(f"Thank you: {user.email} is confirmed.", "success")
@@ -89,7 +88,7 @@ def safe_back() -> str:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = identity.user_for_reset(form.email.data)
+        user = profile.user_for_reset(form.email.data)
         sent = emails.send_reset(user) if user is not None else emails.send_no_account(normalise_email(form.email.data))
         if not sent:
             flash(mail.FAILED, "error")
@@ -103,14 +102,14 @@ def reset_password(token: str):
     token = token[:512]
     max_age = current_app.config["RESET_PASSWORD_MAX_AGE"]
     try:
-        identity.check_reset_token(_secret(), token, max_age)
+        profile.check_reset_token(_secret(), token, max_age)
     except CourseError as error:
         return _invalid_link(error)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            identity.reset_password(_secret(), token, max_age, form.password.data)
-        except identity.WeakPassword as error:
+            profile.reset_password(_secret(), token, max_age, form.password.data)
+        except profile.WeakPassword as error:
             form.password.errors.append(error.message)
             return render_template("accounts/reset.html", form=form), 400
         except CourseError as error:
@@ -128,7 +127,7 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            changed = identity.update_profile(own_record(), form.display_name.data, form.wants_reminders.data)
+            changed = profile.update_profile(own_record(), form.display_name.data, form.wants_reminders.data)
         except CourseError as error:
             form.display_name.errors.append(error.message)
         else:
@@ -142,7 +141,7 @@ def unsubscribe(token: str):
     token = token[:512]
     if request.method == "POST":
         try:
-            identity.unsubscribe(_secret(), token)
+            profile.unsubscribe(_secret(), token)
         except CourseError as error:
             return _invalid_link(error)
         return render_template(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import CourseError
+from ..errors import Conflict, CourseError
 from ..extensions import db
-from .models import ROLES, Cohort, CohortMember, User, UserSession, new_session_token
+from .models import ROLES, Role, User, UserSession, new_session_token
 from .passwords import hash_password, password_problem, verify_password, waste_a_check
 
 
@@ -45,11 +46,12 @@ def register(
     email: str,
     display_name: str,
     password: str,
-    role: str = "trainee",
+    role: str = Role.TRAINEE,
     must_change: bool = False,
-    cohort: Cohort | None = None,
+    then: Callable[[User], object] | None = None,
 ) -> User:
-    """A new account, in `cohort` when the trainee came with a join code: one transaction for both."""
+    """A new account. `then` adds to the same transaction once the account has its id (enrolment puts
+    the trainee in the cohort of their join code), so there is never an account without its membership."""
     email = normalise_email(email)
     problem = password_problem(password, email)
     if problem:
@@ -67,14 +69,25 @@ def register(
     )
     db.session.add(user)
     try:
-        if cohort is not None:
+        if then is not None:
             db.session.flush()
-            db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+            then(user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise EmailTaken("An account with this email already exists. Log in instead.") from None
     return user
+
+
+def keep_an_active_admin(user: User) -> None:
+    """Refuse to demote, deactivate or erase the last active admin: no one could run the course after it."""
+    if user.role != Role.ADMIN or not user.active:
+        return
+    others = db.session.scalar(
+        select(User.id).where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id).limit(1)
+    )
+    if others is None:
+        raise Conflict("This is the last active admin. Make another account admin first.")
 
 
 def end_all_sessions(user: User) -> None:
@@ -112,7 +125,7 @@ def list_users() -> list[User]:
 
 def ensure_admin(email: str) -> tuple[User, str] | None:
     """Create the first admin with a random one-time password, if there is no admin yet."""
-    if db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin")):
+    if db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN)):
         return None
     password = secrets.token_urlsafe(12)
-    return register(email, "Administrator", password, role="admin", must_change=True), password
+    return register(email, "Administrator", password, role=Role.ADMIN, must_change=True), password

@@ -1,0 +1,1 @@
+"""The instructor workspace: read-only reports, statistics and exports. Nothing imports this package."""

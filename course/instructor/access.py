@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from ..accounts.models import Cohort, CohortInstructor, CohortMember, User
+from ..enrolment.models import Cohort, CohortInstructor, CohortMember
 from ..extensions import db
+from ..identity.models import Role, User
 
 
 def visible_cohorts(viewer: User) -> list[Cohort]:
     query = select(Cohort).order_by(Cohort.name)
-    if viewer.role != "admin":
+    if viewer.role != Role.ADMIN:
         query = query.join(CohortInstructor, CohortInstructor.cohort_id == Cohort.id).where(
             CohortInstructor.user_id == viewer.id
         )
@@ -20,17 +21,17 @@ def visible_cohorts(viewer: User) -> list[Cohort]:
 def visible_cohort_ids(viewer: User) -> Select:
     """A subquery of the cohorts this viewer follows (every cohort for an admin). Reports name only these
     cohorts: a trainee shared with another instructor must not reveal that instructor's cohorts."""
-    if viewer.role == "admin":
+    if viewer.role == Role.ADMIN:
         return select(Cohort.id)
     return select(CohortInstructor.cohort_id).where(CohortInstructor.user_id == viewer.id)
 
 
 def visible_trainee_ids(viewer: User, cohort_id: int | None = None) -> Select:
     """A subquery of the user ids this viewer may see, optionally within one cohort."""
-    if viewer.role == "admin" and cohort_id is None:
-        return select(User.id).where(User.role == "trainee")
-    query = select(CohortMember.user_id).join(User, User.id == CohortMember.user_id).where(User.role == "trainee")
-    if viewer.role != "admin":
+    if viewer.role == Role.ADMIN and cohort_id is None:
+        return select(User.id).where(User.role == Role.TRAINEE)
+    query = select(CohortMember.user_id).join(User, User.id == CohortMember.user_id).where(User.role == Role.TRAINEE)
+    if viewer.role != Role.ADMIN:
         query = query.join(CohortInstructor, CohortInstructor.cohort_id == CohortMember.cohort_id).where(
             CohortInstructor.user_id == viewer.id
         )

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
-from ..accounts.models import User
+from .. import audit
 from ..content.model import Catalog
 from ..errors import NotFound
 from ..extensions import db
+from ..identity.models import Role, User
 from ..learning.models import ModuleSummary
-from ..quizzes.models import AuditEvent, QuizAttempt
+from ..quizzes.models import QuizAttempt
 from ..quizzes.services import get_attempt
 from .matrix import cell_status
 
@@ -22,7 +22,7 @@ class TraineeDetail:
     trainee: User
     summaries: dict[str, ModuleSummary]
     attempts: dict[str, list[QuizAttempt]]
-    events: list[tuple[AuditEvent, str]]  # (event, actor's name)
+    events: list[audit.Entry]
 
     def status(self, slug: str) -> str:
         return cell_status(self.summaries.get(slug))
@@ -30,7 +30,7 @@ class TraineeDetail:
 
 def trainee_detail(trainee_id: int, catalog: Catalog) -> TraineeDetail | None:
     trainee = db.session.get(User, trainee_id)
-    if trainee is None or trainee.role != "trainee":
+    if trainee is None or trainee.role != Role.TRAINEE:
         return None
     summaries = {
         s.module_slug: s for s in db.session.scalars(select(ModuleSummary).where(ModuleSummary.user_id == trainee_id))
@@ -42,16 +42,7 @@ def trainee_detail(trainee_id: int, catalog: Catalog) -> TraineeDetail | None:
         .order_by(QuizAttempt.module_slug, QuizAttempt.number)
     ):
         attempts.setdefault(attempt.module_slug, []).append(attempt)
-    actor = aliased(User)
-    events = [
-        (event, name or "(deleted account)")
-        for event, name in db.session.execute(
-            select(AuditEvent, actor.display_name)
-            .outerjoin(actor, actor.id == AuditEvent.actor_id)
-            .where(AuditEvent.subject_id == trainee_id)
-            .order_by(AuditEvent.created_at.desc())
-        )
-    ]
+    events = audit.trail(trainee_id)
     return TraineeDetail(trainee, summaries, attempts, events)
 
 

@@ -14,13 +14,14 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
-from ..accounts.models import Cohort, CohortMember, User
 from ..content.model import Catalog
+from ..content.types import TYPES
+from ..enrolment.models import Cohort, CohortMember
 from ..extensions import db
+from ..identity.models import User
 from ..learning.models import ModuleSummary
 from ..quizzes.grading import describe_answer
 from ..quizzes.models import AttemptItem, QuizAttempt
-from ..quizzes.types import TYPES
 from . import access
 
 BATCH = 2000

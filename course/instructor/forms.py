@@ -7,9 +7,10 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ..accounts.models import COHORT_NAME_MAX, EMAIL_MAX
-from ..inputs import SingleLine, strip
-from ..quizzes.overrides import ACTIONS, REASON_MAX
+from ..audit import ACTIONS, QUIZ_ACTIONS, REASON_MAX
+from ..enrolment.models import COHORT_NAME_MAX
+from ..identity.models import EMAIL_MAX
+from ..web.inputs import SingleLine, strip
 
 
 class CohortForm(FlaskForm):
@@ -36,7 +37,7 @@ class ActionForm(FlaskForm):
     action = SelectField(
         "Action",
         choices=[SelectChoice("", "Choose an action")]
-        + [SelectChoice(value, label) for value, label in ACTIONS.items()],
+        + [SelectChoice(action, ACTIONS[action]) for action in QUIZ_ACTIONS],
         validators=[DataRequired("Choose what to do.")],
     )
     reason = TextAreaField(

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, case, func, or_, select
 
-from ..accounts.models import Cohort, CohortMember, User
 from ..content.model import Catalog
+from ..enrolment.models import Cohort, CohortMember
 from ..extensions import db
-from ..inputs import LIKE_ESCAPE, escape_like
+from ..identity.models import User
 from ..learning.models import ModuleSummary
 from ..learning.status import ModuleStatus, module_status
+from ..web.inputs import LIKE_ESCAPE, escape_like
 from .access import visible_cohort_ids, visible_trainee_ids
 
 PAGE_SIZE = 50

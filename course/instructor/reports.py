@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..accounts.models import User
 from ..content.model import Module
 from ..extensions import db
+from ..identity.models import User
 from ..quizzes.mastery import theme_mastery
 from ..quizzes.models import AttemptItem, QuizAttempt
 from ..quizzes.rules import AttemptStatus

@@ -23,22 +23,24 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..accounts import cohorts
-from ..accounts.auth import require_role
-from ..catalog import get_catalog
+from .. import audit
 from ..clock import utcnow
-from ..csvsafe import csv_chunks
+from ..core.catalog import get_catalog
+from ..enrolment import cohorts
 from ..errors import CourseError
-from ..inputs import query_int
+from ..identity.auth import require_role
+from ..identity.models import Role
 from ..quizzes import overrides
 from ..quizzes.review import review_rows
-from ..views_support import module_or_404
+from ..web.csvsafe import csv_chunks
+from ..web.inputs import query_int
+from ..web.responses import module_or_404
 from . import access, detail, exports, matrix, reports
 from . import statistics as stats
 from .forms import NO_MODULE, ActionForm, AssignInstructorForm, CohortForm
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
-staff_only = require_role("instructor", "admin")
+staff_only = require_role(Role.INSTRUCTOR, Role.ADMIN)
 
 
 @bp.before_request
@@ -155,9 +157,7 @@ def trainee_action(trainee_id: int):
     except CourseError as error:
         form.reason.errors.append(error.message)
         return again(error.status)
-    flash(
-        f"{overrides.ACTIONS[form.action.data]} for {found.trainee.display_name}. It is in the audit trail.", "success"
-    )
+    flash(f"{audit.ACTIONS[form.action.data]} for {found.trainee.display_name}. It is in the audit trail.", "success")
     return redirect(url_for(".trainee", trainee_id=trainee_id), 303)
 
 
@@ -172,7 +172,7 @@ def cohort_list():
 
 
 @bp.post("/cohorts/<id:cohort_id>/instructors")
-@require_role("admin")
+@require_role(Role.ADMIN)
 def assign_instructor(cohort_id: int):
     form = AssignInstructorForm()
     if not form.validate_on_submit():

@@ -1,0 +1,1 @@
+"""Lesson pages, progress, the dashboard, the certificate and the reminders that bring trainees back."""

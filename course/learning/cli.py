@@ -6,8 +6,8 @@ import click
 from flask import Blueprint
 from sqlalchemy import select, union
 
-from ..catalog import get_catalog
 from ..clock import utcnow
+from ..core.catalog import get_catalog
 from ..extensions import db
 from ..quizzes import summary as quiz_summary
 from ..quizzes.models import QuizAttempt

@@ -1,4 +1,4 @@
-"""What a trainee has read, and the certificate they earned."""
+"""What a trainee has read, the certificate they earned, and the reminders they were sent."""
 
 from __future__ import annotations
 
@@ -61,3 +61,16 @@ class ModuleSummary(db.Model):
     score: Mapped[float | None]  # the module score under the quiz's grading method
     passed: Mapped[bool] = mapped_column(default=False)
     last_activity_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ReminderSent(db.Model):
+    """One reminder of one kind for one period (an inactivity spell, an open attempt): never sent twice."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[datetime]

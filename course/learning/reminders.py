@@ -14,9 +14,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..learning.models import Certificate, ModuleSummary
+from ..identity.models import Role, User
 from ..quizzes.models import QuizAttempt
-from .models import ReminderSent, User
+from .models import Certificate, ModuleSummary, ReminderSent
 
 OPEN_ATTEMPT_AFTER = timedelta(days=1)
 
@@ -33,7 +33,7 @@ class Due:
 def _eligible():
     certified = select(Certificate.user_id)
     return select(User).where(
-        User.role == "trainee",
+        User.role == Role.TRAINEE,
         User.active.is_(True),
         User.deleted_at.is_(None),
         User.wants_reminders.is_(True),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 from flask import Blueprint, current_app
 
-from .. import mail
 from ..clock import utcnow
+from ..core import mail
 from . import emails, reminders
 
 bp = Blueprint("reminders_cli", __name__, cli_group="reminders")

@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import audit
 from ..clock import utcnow
 from ..content.model import Catalog, Module
+from ..core import signals
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..quizzes.mastery import own_mastery
@@ -216,3 +218,12 @@ def verify(code: str) -> Certificate:
     if certificate is None:
         raise NotFound("No certificate has this code. Check it letter by letter.")
     return certificate
+
+
+@signals.display_name_changing.connect
+def _rename_on_certificate(user, old: str, new: str, now: datetime) -> None:
+    """A certificate carries its holder's name: it follows a change (its issue date stays), on the record."""
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == user.id))
+    if certificate is not None:
+        audit.record(user.id, user.id, "name-change", f"From “{old}” to “{new}”", now)
+        certificate.holder_name = new

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..content.model import Module
-from ..database import upsert
+from ..core.database import upsert
 from ..extensions import db
 from ..quizzes.summary import touch
 from .models import LessonProgress, ModuleSummary

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import throttle
-from ..catalog import get_catalog
+from ..core.catalog import get_catalog
 from ..errors import CourseError
-from ..views_support import module_or_404, refuse, render_for_anonymous
+from ..web import limits
+from ..web.responses import module_or_404, refuse, render_for_anonymous
 from . import certificate_pdf, services
 
 bp = Blueprint("learning", __name__)
@@ -125,7 +125,7 @@ def verify_form():
 
 @bp.get("/verify/<code>")
 def verify(code: str):
-    throttle.verification()
+    limits.verification()
     try:
         cert = services.verify(code[:40])
     except CourseError as error:

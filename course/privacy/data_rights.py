@@ -14,16 +14,18 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit
+from ..audit.models import AuditEvent
 from ..clock import utcnow
+from ..enrolment.models import Cohort, CohortInstructor, CohortMember, Invitation
 from ..errors import Conflict
 from ..extensions import db
-from ..learning.models import Certificate, LessonProgress, ModuleSummary
+from ..identity.models import User
+from ..identity.passwords import verify_password
+from ..identity.services import WrongPassword, end_all_sessions, keep_an_active_admin
+from ..learning.models import Certificate, LessonProgress, ModuleSummary, ReminderSent
 from ..quizzes.grading import describe_answer
-from ..quizzes.models import AuditEvent, QuizAllowance, QuizAttempt
-from . import audit
-from .models import Cohort, CohortInstructor, CohortMember, Invitation, ReminderSent, User
-from .passwords import verify_password
-from .services import WrongPassword, end_all_sessions
+from ..quizzes.models import QuizAllowance, QuizAttempt
 
 ERASED_NAME = "Deleted trainee"
 
@@ -131,20 +133,12 @@ def export(user_id: int) -> dict[str, Any]:
     }
 
 
-def _last_active_admin(user: User) -> bool:
-    others = db.session.scalar(
-        select(User.id).where(User.role == "admin", User.active.is_(True), User.id != user.id).limit(1)
-    )
-    return user.role == "admin" and user.active and others is None
-
-
 def erase(user: User, actor_id: int | None, reason: str, now: datetime | None = None) -> None:
     """Erase the person's data in one transaction; the row stays as an anonymous tombstone."""
     now = now or utcnow()
     if user.deleted_at is not None:
         raise Conflict("This account's personal data was already erased.")
-    if _last_active_admin(user):
-        raise Conflict("This is the last active admin. Make another account admin first.")
+    keep_an_active_admin(user)
     old_email = user.email
     db.session.execute(delete(CohortMember).where(CohortMember.user_id == user.id))
     db.session.execute(delete(CohortInstructor).where(CohortInstructor.user_id == user.id))

@@ -8,11 +8,11 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
 from ..clock import utcnow
+from ..identity.forms import DeleteAccountForm
+from ..identity.services import WrongPassword
+from ..identity.signed_in import own_record
+from ..identity.views import bp
 from . import data_rights
-from .identity_forms import DeleteAccountForm
-from .services import WrongPassword
-from .signed_in import own_record
-from .views import bp
 
 
 def json_download(data: dict, filename: str) -> Response:

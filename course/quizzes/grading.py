@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import types
-from .types import Form, InvalidAnswer
+from ..content import types
+from ..content.types import Form, InvalidAnswer
 
 __all__ = ["Form", "InvalidAnswer", "Result", "grade", "module_score", "parse_answer", "right_answer", "score_answer"]
 

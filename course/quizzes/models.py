@@ -91,17 +91,3 @@ class QuizAllowance(db.Model):
     extra_attempts: Mapped[int] = mapped_column(default=0)
     wait_waived_after: Mapped[int] = mapped_column(default=0)
     reset_after: Mapped[int] = mapped_column(default=0)
-
-
-class AuditEvent(db.Model):
-    """Who did what, for whom, when and why: the trail behind every instructor action."""
-
-    __tablename__ = "audit_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    subject_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    module_slug: Mapped[str | None] = mapped_column(String(80))  # None for account actions (accounts/audit.py)
-    action: Mapped[str] = mapped_column(String(40))
-    reason: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime]

@@ -10,20 +10,15 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from .. import audit
+from ..audit.models import AuditEvent
 from ..clock import utcnow
 from ..content.model import Module
 from ..errors import CourseError
 from ..extensions import db
 from . import summary
-from .models import AuditEvent, QuizAllowance, QuizAttempt
+from .models import QuizAllowance, QuizAttempt
 from .rules import AttemptStatus
-
-ACTIONS = {
-    "extra-attempt": "Granted one extra attempt",
-    "waive-wait": "Waived the retake wait",
-    "reset": "Reset the quiz (earlier attempts kept, no longer counted)",
-}
-REASON_MAX = 500
 
 
 def _change_allowance(user_id: int, module_slug: str, **changes) -> None:
@@ -55,13 +50,9 @@ def apply(
     actor_id: int, trainee_id: int, module: Module, action: str, reason: str, now: datetime | None = None
 ) -> AuditEvent:
     now = now or utcnow()
-    reason = reason.strip()
-    if action not in ACTIONS:
+    if action not in audit.QUIZ_ACTIONS:
         raise CourseError("Unknown action.")
-    if not reason:
-        raise CourseError("Give a reason: it is kept in the trainee's record.")
-    if len(reason) > REASON_MAX:
-        raise CourseError(f"Keep the reason under {REASON_MAX} characters.")
+    reason = audit.check_reason(reason)
     last = (
         db.session.scalar(
             select(func.max(QuizAttempt.number)).where(
@@ -78,10 +69,7 @@ def apply(
         _change_allowance(trainee_id, module.slug, wait_waived_after=last)
     else:
         _change_allowance(trainee_id, module.slug, reset_after=last)
-    event = AuditEvent(
-        actor_id=actor_id, subject_id=trainee_id, module_slug=module.slug, action=action, reason=reason, created_at=now
-    )
-    db.session.add(event)
+    event = audit.record(actor_id, trainee_id, action, reason, now, module_slug=module.slug)
     db.session.flush()
     if action == "reset":
         summary.record_attempts(trainee_id, module, now)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import grading, types
+from ..content import types
+from . import grading
 from .rules import FULL_REVIEW, Reveal
 
 

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import signals
 from ..clock import utcnow
 from ..content.model import Catalog, Module, Page, Quiz
+from ..core import signals
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
 from ..learning.models import LessonProgress
@@ -179,6 +179,11 @@ def _history(user_id: int, quiz: Quiz) -> selection.History:
     )
 
 
+def new_rng() -> random.Random:
+    """The draw's and the shuffle's randomness: an unguessable seed (tests replace it with a fixed one)."""
+    return random.Random(secrets.randbits(64))  # noqa: S311 - shuffling needs no secrecy; the seed is unguessable
+
+
 def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> QuizAttempt:
     """Return the open attempt, or start a new one if the rules allow it. Safe against double clicks.
 
@@ -195,7 +200,7 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
     if not status.can_start:
         error = RetakeNotYetAllowed if status.blocked is Blocked.WAIT else QuizLocked
         raise error(status.blocked_reason)
-    rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffling needs no secrecy; the seed is unguessable
+    rng = new_rng()
     by_id = {q.id: q for q in quiz.questions}
     pool = [selection.Candidate(q.id, q.objective) for q in quiz.questions]
     history = _history(user_id, quiz) if status.history else selection.History()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from ..content import types
 from ..content.model import Question
-from . import types
 
 COMMON = ("id", "type", "theme", "objective", "prompt", "explanation", "lesson")
 

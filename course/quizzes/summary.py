@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ..content.model import Module
-from ..database import upsert
+from ..core.database import upsert
 from ..extensions import db
 from ..learning.models import ModuleSummary
 from .grading import module_score

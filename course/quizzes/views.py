@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..catalog import get_catalog
-from ..inputs import query_int
-from ..views_support import module_or_404, refuse
-from . import services, serving, types
+from ..content import types
+from ..core.catalog import get_catalog
+from ..web.inputs import query_int
+from ..web.responses import module_or_404, refuse
+from . import services, serving
 from .review import review_rows
 from .services import AttemptAlreadySubmitted, CourseError
 

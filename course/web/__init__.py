@@ -7,16 +7,16 @@ from functools import cache
 import nh3
 from flask import Flask, current_app, render_template, request
 from flask.globals import request_ctx
-from flask_limiter.util import get_qualified_name
 from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from werkzeug.exceptions import HTTPException
 
-from . import charts, inputs, meters, observability
-from .catalog import get_catalog
-from .config import PROJECT_ROOT
-from .extensions import db, limiter
-from .links import module_links
+from ..config import PROJECT_ROOT
+from ..core import observability
+from ..core.catalog import get_catalog
+from ..extensions import db
+from . import charts, inputs, meters, overrides
+from .app import module_links
 
 ACCESSIBILITY_STATEMENT = PROJECT_ROOT / "ACCESSIBILITY.md"
 
@@ -134,37 +134,12 @@ def _security_headers(response):
     return response
 
 
-def _declares_no_limit() -> bool:
-    """Flask-Limiter works out every request's limits before the view runs (a sixth of the time of a page
-    that needs no database, measured). With no default, application, blueprint or meta limits, a view
-    without its own @limiter.limit has none to find, so its requests skip that work."""
-    manager = limiter.limit_manager
-    if manager.default_limits or manager.application_limits or manager._blueprint_limits or limiter._meta_limits:
-        return False
-    endpoint = request.endpoint or ""
-    view = current_app.view_functions.get(endpoint)
-    return (
-        view is not None
-        and get_qualified_name(view) not in limiter._marked_for_limiting
-        and not manager.has_hints(endpoint)
-    )
-
-
-def _check_declared_limits() -> None:
-    """Flask-Limiter's before-request hook, run only where a limit may apply (its own request filter is
-    asked only after most of the work is done)."""
-    if not _declares_no_limit():
-        limiter._check_request_limit()
-
-
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(CSRFError, _handle_csrf)
     if app.config["PRODUCTION"]:
         app.register_error_handler(Exception, _handle_unexpected)
-    hooks = app.before_request_funcs[None]
-    if limiter._check_request_limit in hooks:  # limiter.init_app registers it unless limits are off
-        hooks[hooks.index(limiter._check_request_limit)] = _check_declared_limits
+    overrides.gate_the_limiter(app)
     app.before_request(inputs.reject_nul)
     app.after_request(_security_headers)
     app.add_url_rule("/accessibility", "accessibility", _accessibility)

@@ -1,5 +1,4 @@
-"""The Flask class of the course: links built once per worker, and two per-request costs Flask pays for
-nothing (see ensure_sync and register_blueprint).
+"""The Flask class of the course: links built once per worker (on top of web/overrides.py's LeanFlask).
 
 A page builds ten to thirty links (the navigation, static files, its own buttons), and Werkzeug's URL
 building costs more than a lesson page's SQL. A relative link depends only on the endpoint, its values and
@@ -10,25 +9,21 @@ method, a scheme or a host are built every time, and so are static links while s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, has_request_context, request, url_for
-from flask.templating import _default_template_ctx_processor
+from flask import current_app, has_request_context, request, url_for
 
-from .catalog import get_catalog
-from .kept import keep
+from ..core.catalog import get_catalog
+from .bounded import keep
+from .overrides import LeanFlask
 
 KEPT = 8192  # links per process; the store starts again empty when full
 
 
-class CourseFlask(Flask):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._sync: dict[Callable, Callable] = {}
-
+class CourseFlask(LeanFlask):
     def url_for(
         self,
         endpoint: str,
@@ -60,22 +55,6 @@ class CourseFlask(Flask):
     @property
     def _links(self) -> dict:
         return self.extensions.setdefault("links", {})
-
-    def ensure_sync(self, func: Callable) -> Callable:
-        """Flask asks this of every hook and view on every request (about twenty times a page), and each
-        answer inspects the function's code; a function's answer never changes."""
-        try:
-            return self._sync[func]
-        except KeyError:
-            self._sync[func] = made = super().ensure_sync(func)
-            return made
-
-    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
-        """Flask copies its default context processor (request, session, g) under each blueprint's name
-        too, so every blueprint page ran it twice; the application's own copy is enough."""
-        super().register_blueprint(blueprint, **options)
-        processors = self.template_context_processors.get(blueprint.name, [])
-        processors[:] = [p for p in processors if p is not _default_template_ctx_processor]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ each worker keeps them (bounded; the store starts again empty when full):
   verified, and the age limit (PERMANENT_SESSION_LIFETIME) is applied on every request from the kept
   signing time. Only sessions whose values are all immutable (text, numbers, booleans) are kept, and each
   request gets its own copy, so no request can change what another one reads. Revocation does not depend
-  on the cookie: the user loader checks the session row on every request (accounts/sessions.py).
+  on the cookie: the user loader checks the session row on every request (identity/sessions.py).
 - the signed form of a session's raw CSRF token. The raw token is what the check compares; signed tokens
   never expire here (WTF_CSRF_TIME_LIMIT is None), and log-in and log-out replace the raw token.
 """
@@ -22,7 +22,7 @@ from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .kept import keep
+from .bounded import keep
 
 KEPT = 4096  # entries per store and process
 CSRF_FIELD = "csrf_token"  # Flask-WTF's session key and `g` attribute (WTF_CSRF_FIELD_NAME's default)

@@ -22,7 +22,7 @@ from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from werkzeug.exceptions import TooManyRequests
 
-from . import limits_fallback
+from . import overrides
 
 
 class Throttled(TooManyRequests):
@@ -47,7 +47,7 @@ def count(setting: str, scope: str, key: str, message: str) -> None:
     """Count one attempt under every limit of `setting`; raise Throttled when any is exceeded."""
     if not _enabled():
         return
-    refused = [item for item in _items(setting) if not limits_fallback.hit(item, scope, key)]  # Redis down: memory
+    refused = [item for item in _items(setting) if not overrides.hit(item, scope, key)]  # Redis down: memory
     if refused:
         retry = max(item.get_expiry() for item in refused)
         raise Throttled(message, retry_after=retry)
@@ -58,7 +58,7 @@ def give_back(setting: str, scope: str, key: str) -> None:
     if not _enabled():
         return
     for item in _items(setting):
-        limits_fallback.hit(item, scope, key, cost=-1)
+        overrides.hit(item, scope, key, cost=-1)
 
 
 def address() -> str:

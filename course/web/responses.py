@@ -9,9 +9,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
-from .catalog import get_catalog
-from .content.model import Module
-from .errors import CourseError
+from ..content.model import Module
+from ..core.catalog import get_catalog
+from ..errors import CourseError
 
 
 def module_or_404(slug: str) -> Module:

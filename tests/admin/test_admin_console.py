@@ -8,12 +8,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from course.accounts.models import User
+from course.audit.models import AuditEvent
 from course.extensions import db
-from course.quizzes.models import AuditEvent
+from course.identity.models import User
 
-from ..helpers import login, post, text
-from ..mailbox import links, path_of
+from ..support.helpers import login, post, text
+from ..support.mailbox import links, path_of
 
 
 @pytest.fixture

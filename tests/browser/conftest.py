@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PASSWORD
+from ..support.helpers import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,7 +12,7 @@ from course.learning import services as learning
 from course.quizzes import services as quizzes
 from course.quizzes.models import QuizAttempt
 
-from ..journey import form_for
+from ..support.journey import form_for
 
 AXE = Axe()
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}

@@ -10,7 +10,7 @@ import pytest
 
 from course.quizzes import services as quizzes
 
-from ..journey import form_for
+from ..support.journey import form_for
 from .conftest import login_in_browser
 from .support import (
     PHONE,

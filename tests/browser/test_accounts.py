@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from course.accounts import cohorts
-from course.accounts.models import User
+from course.enrolment import cohorts
 from course.extensions import db
+from course.identity.models import User
 
-from ..helpers import PASSWORD
-from ..mailbox import links, path_of
+from ..support.helpers import PASSWORD
+from ..support.mailbox import links, path_of
 from .conftest import login_in_browser
 from .support import PHONE, assert_accessible, assert_fits_a_phone
 
@@ -150,7 +150,7 @@ def test_the_admin_console(app, make_user, new_page, mailbox):
 
 
 def test_unconfirmed_account_and_unsubscribe_pages(app, make_user, new_page):
-    from course.accounts import identity
+    from course.identity import profile as identity
 
     user = make_user(email="una@clinic.example", verified=False)
     with app.app_context():

@@ -9,7 +9,7 @@ import pytest
 from course.quizzes import grading
 from course.quizzes import services as quizzes
 
-from ..journey import form_for
+from ..support.journey import form_for
 from .conftest import login_in_browser
 from .support import items_of, read_pages, start
 

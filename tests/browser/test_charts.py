@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from course.accounts.models import User
 from course.extensions import db
+from course.identity.models import User
 from course.quizzes.models import QuizAttempt
 
-from ..helpers import PASSWORD
+from ..support.helpers import PASSWORD
 from .conftest import login_in_browser
 from .support import PHONE, assert_accessible, assert_fits_a_phone
 

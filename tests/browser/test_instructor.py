@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from course.accounts.models import User
 from course.extensions import db
+from course.identity.models import User
 
-from ..helpers import PASSWORD
+from ..support.helpers import PASSWORD
 from .conftest import login_in_browser
 from .support import PHONE, answer_and_submit, assert_accessible, assert_fits_a_phone, read_pages, start
 

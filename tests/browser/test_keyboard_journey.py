@@ -15,7 +15,7 @@ from course.extensions import db
 from course.quizzes import services as quizzes
 from course.quizzes.models import QuizAttempt
 
-from ..journey import form_for
+from ..support.journey import form_for
 from .conftest import login_in_browser, tab_to
 
 pytestmark = pytest.mark.browser

@@ -15,8 +15,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from course.learning import services as learning
 from course.quizzes import services as quizzes
 
-from ..helpers import PASSWORD
-from ..tour import build_tour
+from ..support.helpers import PASSWORD
+from ..support.tour import build_tour
 from .support import AXE, describe
 
 pytestmark = pytest.mark.browser
@@ -234,9 +234,10 @@ def test_the_focus_indicator_reaches_3_to_1_on_every_background(browser, live_se
 
 
 def test_enter_on_an_answer_saves_it_and_goes_to_the_next_question(browser, live_server, app, make_user):
-    """Enter on a chosen option presses the form's first submit button: past question 1 that must be "Save
-    and next question", not "Save and go back". (Enter on a select opens its list instead, so the question
-    is one with options: the first past question 1 and before the last.)"""
+    """Enter on a chosen option presses the form's first submit button: past question 1 that must be the one
+    that goes forward, not "Save and go back". (Enter on a select opens its list instead, so the question is
+    one with options: the first past question 1 and before the last; the next page's first button is then
+    "Save and next question", or "Save and review answers" when it is the last.)"""
     user = make_user(name="Kai Keys")
     module = app.extensions["catalog"].modules[1]
     with app.app_context():
@@ -254,7 +255,8 @@ def test_enter_on_an_answer_saves_it_and_goes_to_the_next_question(browser, live
         with page.expect_navigation(url=re.compile(rf"/questions/{position + 1}$")):
             page.keyboard.press("Enter")
         buttons = page.locator(".quiz-actions button").all_inner_texts()
-        assert buttons[0] == "Save and next question", buttons
+        last = position + 1 == len(items)  # the last question's first button is the review
+        assert buttons[0] == ("Save and review answers" if last else "Save and next question"), buttons
         with app.app_context():
             saved = next(i for i in quizzes.get_attempt(user.id, attempt_id).items if i.position == position)
             assert saved.response is not None

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from course.accounts import cohorts, invitations
-from course.accounts.models import CohortMember, Invitation, User
+from course.enrolment import cohorts, invitations
+from course.enrolment.models import CohortMember, Invitation
 from course.extensions import db
+from course.identity.models import User
 
-from ..helpers import PASSWORD, csrf_token, login, post, text
-from ..mailbox import links, parts, path_of
+from ..support.helpers import PASSWORD, csrf_token, login, post, text
+from ..support.mailbox import links, parts, path_of
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import pytest
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from course.accounts.models import User
 from course.extensions import db
+from course.identity.models import User
 
-from ..helpers import PASSWORD, csrf_token, login, logout, post, register, text
+from ..support.helpers import PASSWORD, csrf_token, login, logout, post, register, text
 
 
 def count_users(app) -> int:

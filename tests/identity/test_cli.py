@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from course.audit.models import AuditEvent
 from course.extensions import db
-from course.quizzes.models import AuditEvent
 
-from ..helpers import PASSWORD, login, post, text
+from ..support.helpers import PASSWORD, login, post, text
 
 
 def test_create_list_and_set_role(runner):

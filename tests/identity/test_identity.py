@@ -8,14 +8,14 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from course.accounts import identity
-from course.accounts.models import User
+from course.audit.models import AuditEvent
 from course.extensions import db
+from course.identity import profile as identity
+from course.identity.models import User
 from course.learning.models import Certificate
-from course.quizzes.models import AuditEvent
 
-from ..helpers import PASSWORD, login, logout, post, register, text
-from ..mailbox import links, parts, path_of
+from ..support.helpers import PASSWORD, login, logout, post, register, text
+from ..support.mailbox import links, parts, path_of
 
 NEW_PASSWORD = "a new and rather long passphrase"
 

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from course.accounts.models import User
 from course.extensions import db
+from course.identity.models import User
 from course.instructor import reports
 
-from ..helpers import text
-from ..svg import elements, num
-from ..world import build_world, client_for
+from ..support.helpers import text
+from ..support.svg import elements, num
+from ..support.world import build_world, client_for
 
 STACK_LEFT, STACK_PLOT = 44, 400 - 44 - 16  # charts.stacked defaults
 HIST_LEFT, HIST_RIGHT, HIST_TOP, HIST_BOTTOM = 48, 400 - 16, 16, 240 - 44  # charts.histogram defaults
@@ -41,7 +41,8 @@ def test_the_cohort_at_a_glance_counts_each_module(app, make_user):
     half = STACK_PLOT / 2
     assert (num(passed[0], "x"), num(passed[0], "width")) == (STACK_LEFT, half)
     assert (num(going[0], "x"), num(going[0], "width")) == (STACK_LEFT, half)
-    assert [s["data-count"] for s in none] == ["1", "1"] + ["2"] * 10
+    untouched = len(app.extensions["catalog"].modules) - 2  # neither trainee has opened the others
+    assert [s["data-count"] for s in none] == ["1", "1"] + ["2"] * untouched
     assert num(none[0], "x") == STACK_LEFT + half and num(none[2], "width") == STACK_PLOT
     assert "Show as table" in html and '<th scope="row">1. ' in html
 

@@ -14,11 +14,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from course.accounts import cohorts
+from course.enrolment import cohorts
 from course.quizzes.grading import describe_answer, right_answer
 
-from ..helpers import login, text
-from ..journey import (
+from ..support.helpers import login, text
+from ..support.journey import (
     answer_all,
     attempt_row,
     catalog,

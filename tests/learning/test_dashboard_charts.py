@@ -9,9 +9,9 @@ from course.content.model import THEMES
 from course.extensions import db
 from course.quizzes.models import AttemptItem, QuizAttempt
 
-from ..helpers import post, text
-from ..journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
-from ..svg import elements, num
+from ..support.helpers import post, text
+from ..support.journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
+from ..support.svg import elements, num
 
 BAR_PLOT = 360 - 100 - 56  # charts.hbars: width - left - right
 METER = 160

@@ -10,7 +10,7 @@ import pytest
 from course.content import check_content, figures
 
 from ..content.test_figures import SCRIPT_SVG, figure_course
-from ..helpers import login, text
+from ..support.helpers import login, text
 
 FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 YEAR = 365 * 24 * 3600

@@ -8,15 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from course.accounts.models import User
 from course.clock import utcnow
 from course.extensions import db
+from course.identity.models import User
 from course.learning.models import ModuleSummary
 from course.quizzes.models import QuizAttempt
 
-from ..helpers import login, post, text
-from ..journey import catalog, read_module, start_quiz
-from ..mailbox import links, parts, path_of
+from ..support.helpers import login, post, text
+from ..support.journey import catalog, read_module, start_quiz
+from ..support.mailbox import links, parts, path_of
 
 
 @pytest.fixture

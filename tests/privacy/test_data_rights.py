@@ -8,14 +8,16 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from course.accounts import cohorts
-from course.accounts.models import CohortMember, User
+from course.audit.models import AuditEvent
+from course.enrolment import cohorts
+from course.enrolment.models import CohortMember
 from course.extensions import db
+from course.identity.models import User
 from course.learning.models import Certificate
-from course.quizzes.models import AttemptItem, AuditEvent, QuizAttempt
+from course.quizzes.models import AttemptItem, QuizAttempt
 
-from ..helpers import PASSWORD, login, post, text
-from ..journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
+from ..support.helpers import PASSWORD, login, post, text
+from ..support.journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from course.quizzes import services as quizzes
 from course.quizzes.grading import answer_parts, right_answer
 from course.quizzes.models import AttemptItem, QuizAttempt
 
-from ..helpers import PASSWORD, login, logout, post, text
-from ..journey import (
+from ..support.helpers import PASSWORD, login, logout, post, text
+from ..support.journey import (
     answer_all,
     attempt_row,
     catalog,

@@ -15,8 +15,8 @@ from werkzeug.serving import make_server
 from course.extensions import db
 from course.quizzes.models import QuizAttempt
 
-from ..helpers import csrf_token, login
-from ..journey import answer_all, attempt_row, catalog, read_module, start_quiz
+from ..support.helpers import csrf_token, login
+from ..support.journey import answer_all, attempt_row, catalog, read_module, start_quiz
 
 PARALLEL = 12
 

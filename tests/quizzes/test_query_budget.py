@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from ..helpers import csrf_token, login, post
-from ..journey import answer_all, catalog, let_wait_pass, read_module, start_quiz, submit
+from ..support.helpers import csrf_token, login, post
+from ..support.journey import answer_all, catalog, let_wait_pass, read_module, start_quiz, submit
 
 BUDGET = 8
 # Each request's own budget: a change that adds a statement to a hot page fails here, not in production.
@@ -40,7 +40,7 @@ def quiet_amortised_writes(monkeypatch) -> None:
     """Amortised writes (the session's last-seen time, a lesson's last view, a save's last activity) happen
     at most once a minute; on a slow machine a minute can pass mid-measurement, so they are put out of
     reach here."""
-    monkeypatch.setattr("course.accounts.sessions.TOUCH_SECONDS", 10**9)
+    monkeypatch.setattr("course.identity.sessions.TOUCH_SECONDS", 10**9)
     monkeypatch.setattr("course.learning.services.VIEW_RECORD_INTERVAL", timedelta(days=3650))
     monkeypatch.setattr("course.quizzes.summary.ACTIVITY_INTERVAL", timedelta(days=3650))
 

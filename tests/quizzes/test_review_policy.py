@@ -14,8 +14,8 @@ from course.extensions import db
 from course.quizzes.grading import answer_parts, right_answer
 from course.quizzes.models import AttemptItem
 
-from ..helpers import login, text
-from ..journey import answer_all, catalog, let_wait_pass, read_module, snapshots, start_quiz, submit
+from ..support.helpers import login, text
+from ..support.journey import answer_all, catalog, let_wait_pass, read_module, snapshots, start_quiz, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from ..conftest import PG_URL
-from ..helpers import login
-from ..journey import attempt_row, catalog, pass_module
+from ..support.helpers import login
+from ..support.journey import attempt_row, catalog, pass_module
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite backups; PostgreSQL is backed up with pg_dump")

@@ -10,9 +10,9 @@ import logging
 
 import pytest
 
-from course.accounts import services as accounts
+from course.identity import services as accounts
 
-from ..helpers import PASSWORD, login, text
+from ..support.helpers import PASSWORD, login, text
 from .support import unreachable_database_url
 from .test_observability import PRODUCTION_LIKE
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from ..helpers import login
+from ..support.helpers import login
 from .support import unreachable_database_url
 
 

@@ -10,8 +10,8 @@ import textwrap
 import pytest
 from prometheus_client import REGISTRY
 
-from ..helpers import login
-from ..journey import answer_all, catalog, read_module, start_quiz, submit
+from ..support.helpers import login
+from ..support.journey import answer_all, catalog, read_module, start_quiz, submit
 
 TOKEN = "metrics-test-token"
 

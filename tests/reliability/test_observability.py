@@ -9,10 +9,10 @@ import logging
 
 import pytest
 
-from course import observability
+from course.core import observability
 from course.quizzes import services as quiz_services
 
-from ..helpers import login, text
+from ..support.helpers import login, text
 
 # The production error handling, and the settings production insists on.
 PRODUCTION_LIKE = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from ..helpers import PASSWORD, login, logout
+from ..support.helpers import PASSWORD, login, logout
 
 
 def _login_from(client, email: str, password: str, address: str):

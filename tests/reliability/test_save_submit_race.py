@@ -21,8 +21,8 @@ from course.extensions import db
 from course.quizzes import grading
 from course.quizzes.models import AttemptItem
 
-from ..helpers import csrf_token, login
-from ..journey import catalog, form_for, read_module, snapshots, start_quiz
+from ..support.helpers import csrf_token, login
+from ..support.journey import catalog, form_for, read_module, snapshots, start_quiz
 
 ROUNDS = 30
 SAVES = 4  # one per question; the attempt's other questions stay unanswered

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from course.accounts import cohorts
-from course.accounts.models import User
+from course.audit.models import AuditEvent
+from course.enrolment import cohorts
 from course.extensions import db
-from course.quizzes.models import AuditEvent, QuizAllowance
+from course.identity.models import User
+from course.quizzes.models import QuizAllowance
 
-from ..helpers import csrf_token
+from ..support.helpers import csrf_token
 from .test_throttle import fire
 
 PARALLEL = 20
@@ -22,7 +23,7 @@ def test_twenty_simultaneous_extra_attempts_give_twenty(app, make_user, live_ser
         cohort = cohorts.create_cohort("Clinic", db.session.get(User, instructor.id))
         cohorts.join(trainee.id, cohort.join_code)
     client = app.test_client()
-    from ..helpers import login
+    from ..support.helpers import login
 
     login(client, instructor.email)
     token = csrf_token(client)

@@ -9,12 +9,12 @@ import io
 
 import pytest
 
-from course.accounts import cohorts
-from course.accounts.models import User
-from course.csvsafe import csv_chunks, safe_cell
+from course.enrolment import cohorts
 from course.extensions import db
+from course.identity.models import User
+from course.web.csvsafe import csv_chunks, safe_cell
 
-from ..world import build_world, client_for
+from ..support.world import build_world, client_for
 
 
 def _csv(client, url: str) -> list[list[str]]:

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.accounts import cohorts
-from course.accounts.models import User
+from course.enrolment import cohorts
 from course.extensions import db
+from course.identity.models import User
 
-from ..helpers import csrf_token, login
-from ..journey import catalog, read_module, start_quiz
+from ..support.helpers import csrf_token, login
+from ..support.journey import catalog, read_module, start_quiz
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 FUZZ = settings(

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from course.extensions import db
 from course.quizzes.models import AttemptItem
 
-from ..helpers import login, post, register, text
-from ..journey import catalog, form_for, read_module, snapshots, start_quiz
+from ..support.helpers import login, post, register, text
+from ..support.journey import catalog, form_for, read_module, snapshots, start_quiz
 
 
 @pytest.mark.parametrize(
@@ -99,8 +99,8 @@ def test_nul_bytes_are_refused_with_400(app, make_user):
 
 
 def test_like_wildcards_in_the_matrix_search_are_literal(app, make_user):
-    from course.accounts import cohorts
-    from course.accounts.models import User
+    from course.enrolment import cohorts
+    from course.identity.models import User
 
     instructor = make_user("instructor")
     percent = make_user(name="Ann 100% Sure")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from course.accounts.models import User
 from course.extensions import db
+from course.identity.models import User
 
-from ..helpers import login, post, register, text
+from ..support.helpers import login, post, register, text
 
 BAD_NAMES = [
     "Eve\u202egnp.exe",  # RIGHT-TO-LEFT OVERRIDE

@@ -9,7 +9,7 @@ import pytest
 
 from course import create_app
 
-from ..helpers import text
+from ..support.helpers import text
 
 STRONG = "k" * 32
 
@@ -46,7 +46,7 @@ def test_production_refuses_to_start_without_trusted_hosts(production):
 
 def test_a_forged_host_is_refused_where_links_are_built(app_factory, make_user):
     app = app_factory(TRUSTED_HOSTS=["course.example", "localhost"])
-    from ..helpers import login
+    from ..support.helpers import login
 
     client = app.test_client()
     login(client, make_user("instructor").email)

@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask_login.utils import encode_cookie
 
 from course import clock
-from course.accounts.models import User, UserSession
 from course.extensions import db
+from course.identity.models import User, UserSession
 
-from ..helpers import PASSWORD, csrf_token, login, logout, post, text
+from ..support.helpers import PASSWORD, csrf_token, login, logout, post, text
 
 
 def _copy_cookies(source, target) -> None:

@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from course.accounts import services
+from course.identity import services
 
-from ..helpers import PASSWORD, csrf_token, login, post, register, text
+from ..support.helpers import PASSWORD, csrf_token, login, post, register, text
 
 REDIS = "redis://127.0.0.1:6379/3"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from course.accounts import cohorts
-from course.accounts.models import User
+from course.enrolment import cohorts
 from course.extensions import db
+from course.identity.models import User
 
 from .helpers import login
 from .journey import answer_all, catalog, pass_module, read_module, start_quiz, submit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course import charts
+from course.web import charts
 
 
 def test_axis_maps_and_clamps():
