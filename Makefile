@@ -4,7 +4,7 @@ PYTHON ?= python3
 PORT ?= 5000
 FLASK = FLASK_APP=course $(VENV)/bin/flask
 
-.PHONY: run test lint format check bench bench-pages loadtest clean
+.PHONY: run test test-fast lint format check bench bench-pages loadtest clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: every test but the browser ones and the Nu HTML checker (no Chromium, no Java needed).
+test-fast: $(VENV)/.dev
+	$(VENV)/bin/python -m pytest -m "not browser" --ignore=tests/test_html_validity.py $(PYTEST_ARGS)
 
 check: $(VENV)/.runtime
 	$(FLASK) content check --strict
