@@ -245,7 +245,8 @@ CLAIMS = (
             "state practice rules, facility licensing",
             "october 2023",
         ),
-        must_not=("under strict medical supervision",),
+        # "a legal requirement only for esketamine" (audit 2026-12, F6): IV ketamine is governed by state rules too
+        must_not=("under strict medical supervision", "legal requirement only for esketamine"),
     ),
     Claim(
         "5-C3",
