@@ -1,4 +1,4 @@
-"""How current the content says it is (issue 22): review dates, checked sources and the course file.
+"""How current the content says it is (issue 22): review dates, checked sources, the course file, levels.
 
 Every check takes "today" from its caller, so these tests set the clock instead of depending on the date
 they happen to run.
@@ -168,13 +168,30 @@ def test_a_broken_course_file_is_an_error_at_its_line(tmp_path, text, expected):
     assert any(expected in str(p) and p.path == "course.yaml" for p in report.errors), report.errors
 
 
+# --- levels ------------------------------------------------------------------------------------------
+
+
+def test_a_level_is_loaded_and_an_unknown_one_is_an_error(tmp_path):
+    root = fixture_course(tmp_path)
+    quiz = root / "quizzes" / "01-alpha.yaml"
+    text = quiz.read_text()
+    quiz.write_text(text.replace("    objective: 1\n", "    objective: 1\n    level: application\n", 1))
+    first = check(root).catalog.module("alpha").quiz.questions[0]
+    assert first.level == "application"
+    quiz.write_text(text.replace("    objective: 1\n", "    objective: 1\n    level: analysis\n", 1))
+    assert messages(check(root), "unknown level") == [
+        "quizzes/01-alpha.yaml:13: unknown level 'analysis' (use one of: recall, understanding, application)"
+    ]
+
+
 # --- the real course ----------------------------------------------------------------------------------
 
 
-def test_the_real_course_is_versioned_and_dated():
+def test_the_real_course_is_versioned_dated_and_levelled():
     report = check_content(ROOT / "lessons", ROOT / "quizzes", today=date(2026, 12, 7))
     catalog = report.catalog
     assert catalog.course.version == catalog.course.releases[0].version
     assert all(m.reviewed and all(s.checked for s in m.sources) for m in catalog.modules)
+    assert all(q.level for m in catalog.modules for q in m.quiz.questions)
     uk = [c for r in catalog.course.releases for c in r.changes if "legal-status" in c.modules and c.material]
     assert uk and uk[0].lesson.startswith("legal-status#")
