@@ -20,6 +20,7 @@ TOP_FIELDS = {"version", "changes"}
 RELEASE_FIELDS = {"version", "date", "changes"}
 CHANGE_REQUIRED = {"text", "modules", "material"}
 CHANGE_FIELDS = CHANGE_REQUIRED | {"lesson"}
+MAX_VERSION = 20  # attempts and certificates store the version in a column of this width
 
 
 def _change(item: object, modules: set[str], resolves: Callable[[str], bool], out: Collector) -> Change | None:
@@ -51,8 +52,11 @@ def _release(item: object, modules: set[str], resolves: Callable[[str], bool], o
     ):
         return None
     version = item.get("version")
-    if not isinstance(version, str) or not version.strip():
-        out.add(item.line_of("version"), "a release's 'version' must be text in quotes, for example \"2026.12\"")
+    if not isinstance(version, str) or not version.strip() or len(version.strip()) > MAX_VERSION:
+        out.add(
+            item.line_of("version"),
+            f"a release's 'version' must be quoted text of at most {MAX_VERSION} characters, like \"2026.12\"",
+        )
         version = ""
     day = fields.day(item, "date", out, "a release")
     raw = item.get("changes")

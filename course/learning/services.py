@@ -203,6 +203,7 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_ver
         holder_name=display_name,
         issued_at=utcnow(),
         scores=[{"module": m.module.slug, "title": m.module.title, "score": m.quiz.score} for m in progress.modules],
+        course_version=catalog.course.version or None,
     )
     db.session.add(certificate)
     try:

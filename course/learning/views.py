@@ -82,6 +82,12 @@ def dashboard():
     return render_template("learning/dashboard.html", progress=found.progress, mastery=found.mastery)
 
 
+@bp.get("/sources")
+def sources():
+    """Public: each module's sources with the date each was checked, its last review, and the change log."""
+    return render_template("learning/sources.html", catalog=get_catalog())
+
+
 def _email_ok() -> bool:
     return current_user.email_verified or not current_app.config["REQUIRE_VERIFIED_EMAIL_FOR_CERTIFICATE"]
 
