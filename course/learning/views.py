@@ -79,7 +79,9 @@ def complete(slug: str, anchor: str):
 @login_required
 def dashboard():
     found = services.dashboard(current_user.id, get_catalog())
-    return render_template("learning/dashboard.html", progress=found.progress, mastery=found.mastery)
+    return render_template(
+        "learning/dashboard.html", progress=found.progress, mastery=found.mastery, changes=found.changes
+    )
 
 
 @bp.get("/sources")

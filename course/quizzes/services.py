@@ -80,6 +80,7 @@ _STANDINGS = select(
     _attempt.percent,
     _attempt.passed,
     _attempt.submitted_at,
+    _attempt.course_version,  # for "what changed since you passed" (learning/changes.py), in the same read
 ).where(_attempt.user_id == bindparam("user_id"))
 _allowance = QuizAllowance.__table__.c
 _ALLOWANCES = select(
