@@ -28,7 +28,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         limits.password_guess(form.email.data)  # counted before the password is checked
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except Exception:  # the check itself failed (the database is away): that was no guess
+            limits.password_right(form.email.data)
+            raise
         if user is None:
             form.password.errors.append("That email and password do not match an account.")
             return render_template("accounts/login.html", form=form), 401
