@@ -121,6 +121,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
+        # static/session.js warns this long before the idle time-out, with a button to stay logged in.
+        "SESSION_WARNING_SECONDS": int(os.environ.get("SESSION_WARNING_SECONDS", "180")),
         "SESSION_MAX_DAYS": int(os.environ.get("SESSION_MAX_DAYS", "14")),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "TRUSTED_HOSTS": _list(os.environ.get("TRUSTED_HOSTS")),

@@ -63,6 +63,8 @@ TABLE = [
     ("accounts.change_password", "GET", "/account/password", None, same(200)),
     ("accounts.change_password", "POST", "/account/password", {}, same(400)),
     ("accounts.end_other_sessions", "POST", "/account/sessions/end-others", {}, same(303)),
+    ("accounts.unsent", "GET", "/account/unsent", None, same(302)),  # nothing kept: to the dashboard
+    ("accounts.stay_logged_in", "POST", "/account/session/stay", {}, same(200)),
     ("accounts.verify_email", "GET", "/account/verify-email/forged", None, same(400, 400)),
     ("accounts.resend_verification", "POST", "/account/verify-email/resend", {}, same(303)),
     ("accounts.forgot_password", "GET", "/forgot-password", None, same(200, 200)),

@@ -68,7 +68,7 @@ def _handle_http(error: HTTPException):
     return error
 
 
-def _handle_csrf(error: CSRFError):
+def csrf_error_page(error: CSRFError):
     return _error_page(400, "This form has expired or did not come from this site. Reload the page and send it again.")
 
 
@@ -151,7 +151,7 @@ def _security_headers(response):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
-    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(CSRFError, csrf_error_page)
     app.register_error_handler(sqlalchemy.exc.OperationalError, _handle_database_unavailable)
     app.register_error_handler(sqlalchemy.exc.TimeoutError, _handle_database_unavailable)
     if app.config["PRODUCTION"]:
