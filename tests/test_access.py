@@ -87,6 +87,7 @@ TABLE = [
     ("accounts.delete_account", "GET", "/account/delete", None, same(200)),
     ("accounts.delete_account", "POST", "/account/delete", {}, same(400)),
     ("admin.export_data", "GET", "/admin/users/{t}/data.json", None, {**staff(403), "admin": 200}),
+    ("admin.erase", "GET", "/admin/users/{t}/erase", None, {**staff(403), "admin": 200}),
     ("admin.erase", "POST", "/admin/users/{t}/erase", {}, {**staff(403), "admin": 400}),
     ("instructor.matrix_view", "GET", "/instructor/", None, staff(200)),
     ("instructor.matrix_csv", "GET", "/instructor/matrix.csv", None, staff(200)),
