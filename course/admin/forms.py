@@ -19,7 +19,8 @@ def _reason(form_id: str, purpose: str):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("New role", choices=[SelectChoice(r, r) for r in ROLES], validators=[DataRequired()])
+    # No DataRequired: the choices are checked anyway, and a `required` select must start with an empty option.
+    role = SelectField("New role", choices=[SelectChoice(r, r) for r in ROLES])
     reason = _reason("role", "the role change")
 
 
