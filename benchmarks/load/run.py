@@ -442,7 +442,6 @@ def main() -> int:
             kill["errors_by_request"] = dict(Counter(f"{f['name']} ({f['status']})" for f in after))
             instances[1].start()  # back before the spike, as systemd's Restart=on-failure would do
             instances[1].wait()
-            time.sleep(11)  # nginx's fail_timeout: it tries the instance again after 10 s
 
         spike_result = spike(https_port, accounts["spikers"])
         checks = check_data(env, record, [s["id"] for s in accounts["spikers"]])
