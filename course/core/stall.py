@@ -41,7 +41,7 @@ class StallGuardedConnection(psycopg.Connection):
         except psycopg.OperationalError as error:
             if time.monotonic() - started < limit:
                 raise  # the server's answer (refused, cancelled, closed): not a stall
-            self.pgconn.finish()  # halfway through a round trip: this connection cannot be used again
+            self.close()  # halfway through a round trip: this connection cannot be used again
             raise psycopg.OperationalError(f"the database did not answer within {limit:g} s") from error
 
 
