@@ -54,3 +54,27 @@ def test_the_reminders_checkbox_sits_beside_its_label(admin_page):
         label = page.locator("label[for=wants_reminders]").bounding_box()
         assert abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2)) < label["height"], (box, label)
         assert 0 <= label["x"] - (box["x"] + box["width"]) < 24, (box, label)  # just left of the label
+
+
+# How far the focused element's ring (3-px outline, 2-px offset, 2-px inner ring) reaches past its box, and
+# whether the scroll box it sits in shows all of it.
+_RING_INSIDE_ITS_BOX = """() => {
+  const el = document.activeElement;
+  const box = el.closest(".table-scroll").getBoundingClientRect();
+  const own = el.getBoundingClientRect();
+  const reach = 5;
+  return {left: own.left - reach >= box.left - 0.5, right: own.right + reach <= box.right + 0.5};
+}"""
+
+
+def test_a_focus_ring_inside_a_scrolling_table_is_not_cut(admin_page):
+    """Accessibility audit 2026-12 F14: the admin's "Instructor's email" field, focused at 320 px, sat flush
+    with the right edge of the table's scroll box, which cut the right side of its focus ring."""
+    page, _ = admin_page
+    page.set_viewport_size(NARROW)
+    page.goto("/instructor/cohorts")
+    field = page.get_by_role("textbox", name="Instructor's email").first
+    field.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # reached by keyboard, as the audit did: the box scrolls it into view
+    assert page.evaluate(_RING_INSIDE_ITS_BOX) == {"left": True, "right": True}
