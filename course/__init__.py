@@ -20,7 +20,7 @@ from .demo import bp as demo_cli
 from .enrolment import join_views
 from .enrolment.views import bp as invitations_bp
 from .extensions import csrf, db, limiter, login_manager, migrate
-from .identity import auth, passwords, profile_views
+from .identity import auth, passwords, profile_views, session_end
 from .identity.views import bp as accounts_bp
 from .instructor.views import bp as instructor_bp
 from .learning.cli import bp as summaries_cli
@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     catalog.init_app(app)
     web.init_app(app)
+    session_end.init_app(app)  # after web: its CSRF handler falls back to the site's
     assets.init_app(app)
     metrics.init_app(app)
 

@@ -121,6 +121,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
+        # static/session.js warns this long before the idle time-out, with a button to stay logged in.
+        "SESSION_WARNING_SECONDS": int(os.environ.get("SESSION_WARNING_SECONDS", "180")),
         "SESSION_MAX_DAYS": int(os.environ.get("SESSION_MAX_DAYS", "14")),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "TRUSTED_HOSTS": _list(os.environ.get("TRUSTED_HOSTS")),
@@ -146,6 +148,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     if os.environ.get("SERVER_NAME"):
         config["SERVER_NAME"] = os.environ["SERVER_NAME"]
     config.update(_mail_config(instance_path))
+    config.update(_database_limits())
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance_path, production)
@@ -155,5 +158,31 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         # Fail fast when Redis is away (the in-memory fallback takes over) instead of hanging requests.
         config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
-        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _postgresql_options(config))
     return config
+
+
+def _database_limits() -> dict[str, Any]:
+    """How long the app waits for its database, each below gunicorn's 30-s worker timeout, so a database
+    that stalls costs a request a 503 page and one log line, not a killed worker (README, "Operating it")."""
+    env = os.environ.get
+    return {
+        "DATABASE_CONNECT_TIMEOUT": int(env("DATABASE_CONNECT_TIMEOUT", "2")),  # seconds, libpq's
+        "DATABASE_STATEMENT_TIMEOUT_MS": int(env("DATABASE_STATEMENT_TIMEOUT_MS", "10000")),  # the server's
+        "DATABASE_LOCK_TIMEOUT_MS": int(env("DATABASE_LOCK_TIMEOUT_MS", "5000")),  # the server's
+        "DATABASE_STALL_SECONDS": float(env("DATABASE_STALL_SECONDS", "12")),  # the app's, core/stall.py
+        "DATABASE_POOL_TIMEOUT": float(env("DATABASE_POOL_TIMEOUT", "3")),  # waiting for a free connection
+        "READY_TIMEOUT_SECONDS": float(env("READY_TIMEOUT_SECONDS", "1")),  # /readyz's database check
+        # SQLite: /readyz is 503 "disk" below this much free space beside the database (writes would fail).
+        "READY_MIN_FREE_BYTES": int(env("READY_MIN_FREE_BYTES", str(16 * 1024 * 1024))),
+    }
+
+
+def _postgresql_options(config: dict[str, Any]) -> dict[str, Any]:
+    statement, lock = config["DATABASE_STATEMENT_TIMEOUT_MS"], config["DATABASE_LOCK_TIMEOUT_MS"]
+    options = f"-c statement_timeout={statement} -c lock_timeout={lock}"
+    return {
+        "pool_pre_ping": True,
+        "pool_timeout": config["DATABASE_POOL_TIMEOUT"],
+        "connect_args": {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT"], "options": options},
+    }

@@ -15,6 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "nginx" / "course.conf"
 ACCESS_LOG = "/var/log/nginx/course.access.log"
+MAINTENANCE_PAGE = HERE / "nginx" / "maintenance.html"
 STANDALONE = """worker_processes 1;
 {user}pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
@@ -43,11 +44,13 @@ def render(
     https_port: int = 443,
     http_port: int | None = 80,
     access_log: str = ACCESS_LOG,
+    maintenance_page: str = str(MAINTENANCE_PAGE),
 ) -> str:
     values = {
         "@ACCESS_LOG@": access_log,
         "@SERVER_NAME@": server_name,
-        "@UPSTREAMS@": "\n".join(f"    server {u} max_fails=3 fail_timeout=10s;" for u in upstreams),
+        "@UPSTREAMS@": "\n".join(f"    server {u} max_fails=0;" for u in upstreams),
+        "@MAINTENANCE_PAGE@": maintenance_page,
         "@STATIC_ROOT@": static_root.rstrip("/"),
         "@TLS_CERT@": cert,
         "@TLS_KEY@": key,
@@ -78,6 +81,7 @@ def main() -> int:
     parser.add_argument("--standalone", metavar="DIR", help="write a whole configuration into DIR")
     parser.add_argument("--mime-types", default="/etc/nginx/mime.types")
     parser.add_argument("--access-log", default=ACCESS_LOG, help="the site's access log (secrets hidden)")
+    parser.add_argument("--maintenance-page", default=str(MAINTENANCE_PAGE), help="shown when no instance answers")
     args = parser.parse_args()
     site = render(
         args.server_name,
@@ -88,6 +92,7 @@ def main() -> int:
         args.https_port,
         args.http_port or None,
         args.access_log,
+        args.maintenance_page,
     )
     if not args.standalone:
         sys.stdout.write(site)

@@ -64,6 +64,8 @@ TABLE = [
     ("accounts.change_password", "GET", "/account/password", None, same(200)),
     ("accounts.change_password", "POST", "/account/password", {}, same(400)),
     ("accounts.end_other_sessions", "POST", "/account/sessions/end-others", {}, same(303)),
+    ("accounts.unsent", "GET", "/account/unsent", None, same(302)),  # nothing kept: to the dashboard
+    ("accounts.stay_logged_in", "POST", "/account/session/stay", {}, same(200)),
     ("accounts.verify_email", "GET", "/account/verify-email/forged", None, same(400, 400)),
     ("accounts.resend_verification", "POST", "/account/verify-email/resend", {}, same(303)),
     ("accounts.forgot_password", "GET", "/forgot-password", None, same(200, 200)),
@@ -86,6 +88,7 @@ TABLE = [
     ("accounts.delete_account", "GET", "/account/delete", None, same(200)),
     ("accounts.delete_account", "POST", "/account/delete", {}, same(400)),
     ("admin.export_data", "GET", "/admin/users/{t}/data.json", None, {**staff(403), "admin": 200}),
+    ("admin.erase", "GET", "/admin/users/{t}/erase", None, {**staff(403), "admin": 200}),
     ("admin.erase", "POST", "/admin/users/{t}/erase", {}, {**staff(403), "admin": 400}),
     ("instructor.matrix_view", "GET", "/instructor/", None, staff(200)),
     ("instructor.matrix_csv", "GET", "/instructor/matrix.csv", None, staff(200)),

@@ -74,7 +74,10 @@ def test_rendered_nginx_site_sends_the_proxy_headers_and_caches_hashed_static_fi
         assert f"proxy_set_header {header}" in site
     assert "server 127.0.0.1:8001" in site and "server 127.0.0.1:8002" in site
     assert "public, max-age=31536000, immutable" in site
-    assert "proxy_next_upstream error timeout" in site
+    assert "proxy_next_upstream error timeout" in site and "http_503" not in site
+    assert "proxy_set_header X-Request-ID $request_id" in site and "server_tokens off" in site
+    # Audit 2026-12 F1: slow answers must not take healthy instances out (timeouts always count as fails).
+    assert re.findall(r"server 127\.0\.0\.1:\d+ ([^;]*);", site) == ["max_fails=0", "max_fails=0"]
     assert "return 301 https://" in site
 
 
@@ -220,3 +223,31 @@ def test_nginx_access_log_hides_secrets(tmp_path, closed_port):
     assert '"GET /reset-password/[hidden] HTTP/1.1" 502' in lines and '"GET /instructor/?[hidden] HTTP/1.1"' in lines
     assert '"https://localhost/join/[hidden]"' in lines
     assert "S3CR3T" not in lines
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx)")
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for a throwaway certificate")
+def test_nginx_shows_the_course_page_with_its_request_id_when_no_instance_answers(tmp_path, closed_port):
+    """Audit 2026-12 F7: nginx answered "502 Bad Gateway nginx/1.22.1", with no reference in any log."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([*OPENSSL, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    port = free_port()
+    site = render(
+        "localhost", [f"127.0.0.1:{closed_port}"], str(ROOT / "course" / "static"), str(cert), str(key), port, None
+    )
+    conf = write_standalone(tmp_path / "nginx", site.replace(f"listen {port} ssl;", f"listen 127.0.0.1:{port} ssl;"))
+    subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf)], check=True, timeout=30)
+    try:
+        connection = HTTPSConnection("127.0.0.1", port, timeout=10, context=ssl._create_unverified_context())  # noqa: S323
+        connection.request("GET", "/dashboard")
+        response = connection.getresponse()
+        page = response.read().decode()
+        connection.close()
+    finally:
+        subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf), "-s", "stop"], timeout=30)
+    assert response.status == 502
+    request_id = response.getheader("X-Request-ID")
+    assert request_id and re.fullmatch(r"[0-9a-f]{32}", request_id)
+    assert "<h1>Temporarily unavailable</h1>" in page and f'<code class="request-id">{request_id}</code>' in page
+    assert "nginx" not in page.lower() and response.getheader("Server") == "nginx"  # no version anywhere
+    assert request_id in (conf.parent / "course.access.log").read_text()

@@ -1,9 +1,11 @@
 """Locust users for `make loadtest` (benchmarks/load/run.py sets the environment this file reads).
 
-Trainees register (3 in 10) or log in, read a module's pages, start its quiz, answer every question,
+Trainees register (3 in 10) or log in, read a module's pages, start its quiz, answer every question (half
+the time first changing their mind, which static/autosave.js saves in the background: `go=stay`, 204),
 submit, and retake or move on. Instructors open the matrix and download exports. Every answer save and
-submit the app confirmed is written to LOAD_RECORD at the end, with every failure and its time, so the
-run can check them against the database.
+submit the app confirmed is written to LOAD_RECORD at the end (for each question, the form last confirmed
+and any sent after it whose outcome is unknown), with every failure and its time and the starts refused
+by the retake wait, so the run can check them against the database.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ OPTION = re.compile(r'<option value="([^"]+)"')
 ATTEMPT = re.compile(r"/attempts/(\d+)")
 
 accounts = itertools.count()
-saved: dict[str, list] = {}  # "attempt:position" -> the form last confirmed
+saved: dict[str, list] = {}  # "attempt:position" -> [the form last confirmed, forms sent later with no answer]
 submitted: list[int] = []
 failures: list[dict] = []
+refused_starts: list[int] = []  # 403/429: a retake not allowed yet (not a success of the start)
 
 
 @events.request.add_listener
@@ -50,7 +53,13 @@ def _failure(request_type, name, response_time, response_length, exception=None,
 def _write(**_):
     if RECORD:
         with open(RECORD, "w") as handle:
-            json.dump({"saved": saved, "submitted": submitted, "failures": failures}, handle)
+            record = {
+                "saved": saved,
+                "submitted": submitted,
+                "failures": failures,
+                "refused_starts": len(refused_starts),
+            }
+            json.dump(record, handle)
 
 
 class Visitor(HttpUser):
@@ -72,9 +81,10 @@ class Visitor(HttpUser):
                 response.failure(f"status {response.status_code}")
             return response
 
-    def post(self, url: str, name: str, data: dict | None = None, ok=(302, 303, 204)):
+    def post(self, url: str, name: str, data: dict | None = None, ok=(302, 303, 204), headers=None):
         form = {"csrf_token": self.csrf, **(data or {})}
-        with self.client.post(url, data=form, name=name, allow_redirects=False, catch_response=True) as response:
+        sent = {"data": form, "name": name, "allow_redirects": False, "catch_response": True, "headers": headers}
+        with self.client.post(url, **sent) as response:
             if response.status_code in ok:
                 response.success()
             else:
@@ -122,6 +132,7 @@ class Trainee(Visitor):
             self.read.add(self.module)
         started = self.post(f"/modules/{slug}/quiz/start", "quiz start", ok=(303, 403, 429))
         if started.status_code != 303:  # a retake not allowed yet: read the next module
+            refused_starts.append(started.status_code)
             self.module += 1
             return
         attempt = int(ATTEMPT.search(started.headers["Location"])[1])
@@ -133,23 +144,46 @@ class Trainee(Visitor):
             page = self.get(f"/attempts/{attempt}/questions/{position}", "question page")
             if page.status_code != 200:
                 return
-            form = {"go": "next"}
-            choices = CHOICE.findall(page.text)
-            if choices:
-                keys = [k for _, k in choices]
-                multiple = choices[0][0] == "checkbox"
-                form["choice"] = random.sample(keys, random.randint(1, len(keys))) if multiple else random.choice(keys)
-            for name, options in SELECT.findall(page.text):
-                form[name] = random.choice(OPTION.findall(options) or [""])
-            answer = self.post(f"/attempts/{attempt}/questions/{position}", "answer save", form)
+            form = {"go": "next", **self.pick_answer(page.text)}
+            key, url = f"{attempt}:{position}", f"/attempts/{attempt}/questions/{position}"
+            if random.random() < 0.5:  # a first thought, saved by the autosave script, then the answer given
+                self.save(key, url, "autosave", {**self.pick_answer(page.text), "go": "stay"}, 204)
+            answer = self.save(key, url, "answer save", form, 303)
             if answer.status_code != 303:
                 return
-            saved[f"{attempt}:{position}"] = form
             location = answer.headers["Location"]
             if location.endswith("/confirm"):
                 break
             position = int(location.rsplit("/", 1)[1])
         self.get(f"/attempts/{attempt}/confirm", "confirm page")
+        self.submit(attempt)
+
+    def save(self, key: str, url: str, name: str, form: dict, confirmed: int):
+        """One save, recorded: a confirmed one replaces what was kept for the question; one without an
+        answer (an error, a lost connection) may or may not have landed, so it is kept beside it."""
+        headers = {"Accept": "application/json"} if form.get("go") == "stay" else None
+        response = self.post(url, name, form, ok=(confirmed,), headers=headers)
+        answer = {k: v for k, v in form.items() if k != "go"}
+        if response.status_code == confirmed:
+            saved[key] = [answer]
+        elif response.status_code == 0 or response.status_code >= 500:
+            saved.setdefault(key, []).append(answer)
+        return response
+
+    @staticmethod
+    def pick_answer(page: str) -> dict:
+        """A random answer to the question on this page, as its form posts it."""
+        form = {}
+        choices = CHOICE.findall(page)
+        if choices:
+            keys = [k for _, k in choices]
+            multiple = choices[0][0] == "checkbox"
+            form["choice"] = random.sample(keys, random.randint(1, len(keys))) if multiple else random.choice(keys)
+        for name, options in SELECT.findall(page):
+            form[name] = random.choice(OPTION.findall(options) or [""])
+        return form
+
+    def submit(self, attempt: int) -> None:
         if self.post(f"/attempts/{attempt}/submit", "submit").status_code == 303:
             submitted.append(attempt)
             result = self.get(f"/attempts/{attempt}", "result page")

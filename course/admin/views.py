@@ -59,7 +59,6 @@ def _user_page(user_id: int, status: int = 200, **forms):
         role_form=role_form,
         active_form=forms.get("active_form") or ActiveForm(formdata=None, active="0" if user.active else "1"),
         reset_form=forms.get("reset_form") or ResetForm(formdata=None),
-        erase_form=forms.get("erase_form") or EraseForm(formdata=None),
         events=audit.trail(user.id),
     ), status
 
@@ -123,17 +122,27 @@ def export_data(user_id: int):
     return json_download(data, f"course-data-{user.id}.json")
 
 
-@bp.post("/users/<id:user_id>/erase")
+@bp.route("/users/<id:user_id>/erase", methods=["GET", "POST"])
 def erase(user_id: int):
+    """Erasing a person's data asks on a page of its own, with their email typed (audit 2026-12 F7)."""
+    try:
+        user = operations.get(user_id)
+    except CourseError as error:
+        return render_template("message.html", title="Not found", message=error.message), error.status
+    if user.deleted_at:
+        message = "This account's personal data is already erased."
+        return render_template("message.html", title="Already erased", message=message), 409
     form = EraseForm()
-    refused = _act(
-        user_id,
-        form,
-        "erase_form",
-        lambda f: _erase(operations.get(user_id), f.reason.data),
-        "The account's personal data is erased; its certificate is revoked.",
-    )
-    return refused or redirect(url_for(".user", user_id=user_id), 303)
+    form.expected_email = user.email
+    if form.validate_on_submit():
+        try:
+            _erase(user, form.reason.data)
+        except CourseError as error:
+            form.reason.errors.append(error.message)
+            return render_template("admin/erase.html", user=user, form=form), error.status
+        flash("The account's personal data is erased; its certificate is revoked.", "success")
+        return redirect(url_for(".user", user_id=user_id), 303)
+    return render_template("admin/erase.html", user=user, form=form), 400 if form.is_submitted() else 200
 
 
 def _erase(user, reason: str):

@@ -7,6 +7,7 @@ PostgreSQL is backed up with `pg_dump` instead (README, "Operating it").
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -19,7 +20,9 @@ bp = Blueprint("backup_cli", __name__, cli_group=None)
 
 
 def backup_sqlite(database: Path, target: Path) -> str:
-    """Copy `database` to the new file `target`; return the copy's integrity check ('ok')."""
+    """Copy `database` to the new file `target`, readable by its owner only (made before SQLite opens it,
+    which also refuses a file that appeared since the caller looked); return the integrity check ('ok')."""
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # it holds every password hash
     source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:
@@ -42,7 +45,10 @@ def backup(path: Path) -> None:
         raise click.ClickException(f"There is no SQLite database at {database}.")
     if path.exists():
         raise click.ClickException(f"{path} already exists; name a new file.")
-    check = backup_sqlite(database, path)
+    try:
+        check = backup_sqlite(database, path)
+    except FileExistsError as error:
+        raise click.ClickException(f"{path} already exists; name a new file.") from error
     if check != "ok":
         raise click.ClickException(f"The copy at {path} fails its integrity check: {check}")
     click.echo(f"Backed up {database} to {path} ({path.stat().st_size} bytes, integrity check ok).")

@@ -1,6 +1,7 @@
 """Database tuning. SQLite is the embedded default, so it gets what makes it a good server database:
 write-ahead logging (readers never block the writer), a busy timeout instead of instant "database is
-locked" errors, and foreign keys switched on."""
+locked" errors (below gunicorn's 30-s worker timeout), and foreign keys switched on; its files are kept
+readable by their owner only. PostgreSQL gets the app's own limit on every wait (core/stall.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import Flask
 from sqlalchemy import event, make_url
 
 from ..extensions import db
+from . import stall
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -26,7 +28,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _private_file(url: str) -> None:
-    """Create the SQLite file readable by its owner only (SQLite gives -wal and -shm the same mode)."""
+    """Create the SQLite file readable by its owner only (SQLite gives -wal and -shm the same mode), and
+    tighten one that is already there: a restored backup copied with `cp` was left world-readable."""
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
         return
@@ -34,9 +37,16 @@ def _private_file(url: str) -> None:
     if not path.exists():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.is_file() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
 
 
 def init_app(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with app.app_context():
+            stall.guard(db.engine, app.config["DATABASE_STALL_SECONDS"])
+        return
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     _private_file(app.config["SQLALCHEMY_DATABASE_URI"])

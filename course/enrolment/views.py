@@ -3,7 +3,10 @@ the invitee's page to accept. Uploads may be larger than the site's usual 64 KiB
 
 from __future__ import annotations
 
-from flask import Blueprint, Request, current_app, flash, redirect, render_template, url_for
+import csv
+import io
+
+from flask import Blueprint, Request, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..clock import utcnow
@@ -51,10 +54,16 @@ def _too_large(error):
         f"The file is larger than {limit:,} KB, the most an upload may be. A list of 1,000 people is far smaller: "
         "check that you chose the CSV file, or split the list. Nothing was changed."
     )
-    return render_template("message.html", title="The file is too large", message=message), 413
+    back = {"url": url_for(".index", cohort_id=request.view_args["cohort_id"]), "label": "Back to the invitations"}
+    return render_template("message.html", title="The file is too large", message=message, back=back), 413
 
 
-def _page(cohort_id: int, form: InviteForm | None = None, status: int = 200, problems=(), error: str = ""):
+EMPTY_LIST = "Paste one email per line (optionally followed by a comma and a name), or choose a CSV file."
+
+
+def _page(cohort_id: int, form: InviteForm | None = None, status: int = 200, problems=(), error: str = "", **shown):
+    """The invitations page; after a refused list, `in_error` names the field it came from ('emails' or
+    'file'), which the page marks invalid, and the summary takes focus (audit 2026-12 F5)."""
     cohort = invitations.cohort_for(current_user, cohort_id)
     return render_template(
         "accounts/invitations.html",
@@ -63,7 +72,22 @@ def _page(cohort_id: int, form: InviteForm | None = None, status: int = 200, pro
         pending=invitations.pending(cohort_id),
         problems=problems,
         error=error,
+        page_has_errors=bool(error or problems or (form and form.errors)),
+        **shown,
     ), status
+
+
+def _as_pasted_list(rows) -> str:
+    """The checked rows as the paste box takes them (email, name; CSV-quoted), to give them back."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([row.email, row.name] for row in rows)
+    return out.getvalue()
+
+
+def _source(form: InviteForm) -> str:
+    """The field the list came from: the file when one was chosen, else the pasted box."""
+    upload = form.file.data
+    return "file" if upload and getattr(upload, "filename", "") else "emails"
 
 
 def _refuse(error: CourseError):
@@ -85,15 +109,17 @@ def preview(cohort_id: int):
         cohort = invitations.cohort_for(current_user, cohort_id)
         if not form.validate_on_submit():
             return _page(cohort_id, form, 400)
-        upload = form.file.data
-        text = invitations.decode(upload.read()) if upload and upload.filename else form.emails.data or ""
+        source = _source(form)
+        text = invitations.decode(form.file.data.read()) if source == "file" else form.emails.data or ""
+        if not text.strip():
+            return _page(cohort_id, form, 400, error=EMPTY_LIST, error_title="The list is empty", in_error=source)
         roster = invitations.parse_roster(text, current_app.config["INVITATION_MAX_ROWS"])
     except invitations.RosterError as error:
-        return _page(cohort_id, form, 400, error=error.message)
+        return _page(cohort_id, form, 400, error=error.message, in_error=_source(form))
     except CourseError as error:
         return _refuse(error)
     if roster.problems:
-        return _page(cohort_id, form, 400, problems=roster.problems)
+        return _page(cohort_id, form, 400, problems=roster.problems, in_error=source)
     signed = invitations.sign_preview(app_secret(), current_user.id, cohort_id, roster.rows)
     return render_template(
         "accounts/invitations_preview.html",
@@ -101,6 +127,7 @@ def preview(cohort_id: int):
         rows=invitations.plan(cohort_id, roster.rows, utcnow()),
         outcomes=invitations.OUTCOMES,
         confirm=ConfirmInviteForm(formdata=None, roster=signed),
+        listed=_as_pasted_list(roster.rows),  # put back in the box if the preview is refused (expired, altered)
     )
 
 
@@ -113,8 +140,9 @@ def confirm(cohort_id: int):
             raise invitations.RosterError("The preview is missing. Check the list again.")
         rows = invitations.read_preview(app_secret(), current_user.id, cohort_id, form.roster.data)
         outcome = invitations.invite(current_user, cohort, rows, current_app.config["INVITATION_DAYS"])
-    except invitations.RosterError as error:
-        return _page(cohort_id, None, 400, error=error.message)
+    except invitations.RosterError as error:  # the list goes back in the box: nothing to paste again
+        kept = InviteForm(formdata=None, emails=request.form.get("listed", ""))
+        return _page(cohort_id, kept, 400, error=error.message, in_error="emails")
     except CourseError as error:
         return _refuse(error)
     # After the commit: the emails. A failure loses nothing; "Send again" works later.

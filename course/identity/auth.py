@@ -52,8 +52,19 @@ def enforce_password_change():
     return None
 
 
+def session_ends_in_header(response):
+    """Tells the scripts how long this session has left after every signed-in request, the background
+    ones too (an autosave starts the idle clock again as any request does)."""
+    left = sessions.seconds_left()
+    if left is not None:
+        response.headers["X-Session-Ends-In"] = str(left)
+    return response
+
+
 def init_app(app) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Log in to see this page."
     login_manager.login_message_category = "info"
     app.before_request(enforce_password_change)
+    app.after_request(session_ends_in_header)
+    app.jinja_env.globals["session_seconds_left"] = sessions.seconds_left

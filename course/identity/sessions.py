@@ -27,6 +27,7 @@ from . import signed_in
 from .models import User, UserSession
 
 SESSION_KEY = "sid"
+SIGNED_OUT = "signed_out"  # left in the emptied cookie session at log-out: a stale form can then say why
 TOUCH_SECONDS = 60  # last_seen_at is written at most once a minute per session, not on every request
 
 
@@ -85,6 +86,7 @@ def end() -> None:
         db.session.commit()
     logout_user()
     _fresh_flask_session()
+    session[SIGNED_OUT] = True
 
 
 def end_others(user_id: int) -> int:
@@ -146,4 +148,23 @@ def load(user_id: int, user_token: str) -> signed_in.SignedInUser | None:
     if (now - last_seen_at).total_seconds() > TOUCH_SECONDS:
         db.session.execute(update(UserSession).where(UserSession.id == sid).values(last_seen_at=now))
         db.session.commit()
+        last_seen_at = now
+    g.session_lifetime_ends_at = created_at + lifetime
+    g.session_ends_at = min(last_seen_at + idle, g.session_lifetime_ends_at)
     return user
+
+
+def touch() -> int:
+    """Start this session's idle clock again now (the time-out warning's button); the seconds left."""
+    now = clock.utcnow()
+    db.session.execute(update(UserSession).where(UserSession.id == current_id()).values(last_seen_at=now))
+    db.session.commit()
+    g.session_ends_at = min(now + _limits()[0], g.session_lifetime_ends_at)
+    return seconds_left() or 0
+
+
+def seconds_left() -> int | None:
+    """Seconds until this request's session ends if nothing else is sent (None when nobody is signed in):
+    the pages tell static/session.js, which warns before the end (WCAG 2.2.1)."""
+    ends_at = g.get("session_ends_at")
+    return None if ends_at is None else max(0, int((ends_at - clock.utcnow()).total_seconds()))

@@ -5,13 +5,13 @@ routes to it, so every account URL keeps one endpoint prefix."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
 from ..web import limits
 from ..web.redirects import safe_next
 from ..web.responses import render_for_anonymous
-from . import services, sessions
+from . import services, session_end, sessions
 from .forms import ChangePasswordForm, JoinForm, LoginForm
 from .signed_in import own_record
 
@@ -28,7 +28,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         limits.password_guess(form.email.data)  # counted before the password is checked
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except Exception:  # the check itself failed (the database is away): that was no guess
+            limits.password_right(form.email.data)
+            raise
         if user is None:
             form.password.errors.append("That email and password do not match an account.")
             return render_template("accounts/login.html", form=form), 401
@@ -36,9 +40,30 @@ def login():
             form.password.errors.append("This account is deactivated. Ask an administrator of the course.")
             return render_template("accounts/login.html", form=form), 403
         limits.password_right(form.email.data)
+        kept = session_end.take_kept(user.id)  # begin() empties the cookie session
         sessions.begin(user)
+        if kept is not None:
+            session[session_end.KEPT] = kept
+            return redirect(url_for(".unsent"))
         return redirect(target)
     return render_template("accounts/login.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.get("/account/unsent")
+@login_required
+def unsent():
+    """What was sent just after the session ended, kept through the log-in: send it again, or go back."""
+    kept = session_end.take_kept(current_user.id)
+    if kept is None:
+        return redirect(url_for("learning.dashboard"))
+    return render_template("accounts/unsent.html", kept=kept)
+
+
+@bp.post("/account/session/stay")
+@login_required
+def stay_logged_in():
+    """The time-out warning's "Stay logged in" (static/session.js): the idle clock starts again."""
+    return jsonify(ends_in=sessions.touch())
 
 
 @bp.post("/logout")

@@ -176,21 +176,28 @@ def cohort_list():
 def assign_instructor(cohort_id: int):
     form = AssignInstructorForm()
     if not form.validate_on_submit():
-        return _cohorts_page(assign=form, status=400)
+        return _cohorts_page(assign=form, status=400, assign_cohort=cohort_id)
     try:
         user = cohorts.assign_instructor(cohort_id, form.email.data)
     except CourseError as error:
         form.email.errors.append(error.message)
-        return _cohorts_page(assign=form, status=400)
+        return _cohorts_page(assign=form, status=400, assign_cohort=cohort_id)
     flash(f"{user.display_name} now follows this cohort.", "success")
     return redirect(url_for(".cohort_list"), 303)
 
 
-def _cohorts_page(form: CohortForm | None = None, assign: AssignInstructorForm | None = None, status: int = 200):
+def _cohorts_page(
+    form: CohortForm | None = None,
+    assign: AssignInstructorForm | None = None,
+    status: int = 200,
+    assign_cohort: int | None = None,
+):
+    """`assign_cohort`: the row whose "Add an instructor" was refused, where its error is shown."""
     return render_template(
         "instructor/cohorts.html",
         form=form or CohortForm(formdata=None),
         assign=assign or AssignInstructorForm(formdata=None),
+        assign_cohort=assign_cohort,
         cohorts=access.visible_cohorts(current_user),
     ), status
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import nh3
+import sqlalchemy.exc
 from flask import Flask, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
@@ -28,7 +29,13 @@ MESSAGES = {
     413: ("Too large", "What you sent is larger than this site accepts."),
     429: ("Too many attempts", "Too many requests of this kind in a short time. Wait a while, then try again."),
     500: ("Something went wrong", "The server could not complete the request. Your saved work is safe; try again."),
+    503: (
+        "Temporarily unavailable",
+        "The course's database is not answering just now, so what you sent this time was not saved. Everything "
+        "saved before is safe. Wait a minute, then try again.",
+    ),
 }
+RETRY_AFTER_SECONDS = 5
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -61,12 +68,12 @@ def _handle_http(error: HTTPException):
     return error
 
 
-def _handle_csrf(error: CSRFError):
+def csrf_error_page(error: CSRFError):
     return _error_page(400, "This form has expired or did not come from this site. Reload the page and send it again.")
 
 
 # -- reliability (issue 11): the 500 page, which must show even when the database is what failed --
-def _server_error_page():
+def _server_error_page(status: int = 500, headers=None):
     """Rendered straight from the template, without the context processors: Flask-Login's would load
     the current user, through the very database that may have just failed. The session is rolled
     back first, so the request's teardown and logging start clean."""
@@ -74,17 +81,25 @@ def _server_error_page():
         db.session.rollback()
     except Exception:  # a dead connection: nothing to roll back
         observability.error_log.warning("Rollback after an error failed", exc_info=True)
-    title, message = MESSAGES[500]
+    title, message = MESSAGES[status]
     reference = observability.request_id()
+    headers = dict(headers or {})
     if request_ctx.url_adapter is None:  # a Host outside TRUSTED_HOSTS: no links can be built, plain text
-        return f"{title}. {message} Reference: {reference}\n", 500, {"Content-Type": "text/plain"}
+        return f"{title}. {message} Reference: {reference}\n", status, {**headers, "Content-Type": "text/plain"}
     template = current_app.jinja_env.get_template("server_error.html")
-    return template.render(title=title, message=message, request_id=reference), 500
+    return template.render(title=title, message=message, request_id=reference), status, headers
 
 
 def _handle_unexpected(error: Exception):
     observability.log_unhandled(error)
     return _server_error_page()
+
+
+def _handle_database_unavailable(error: Exception):
+    """A database that refuses, stalls past its limits (core/stall.py), is locked or full, or a pool with
+    no free connection: a fault that passes, so 503 with Retry-After and one log line, in every mode."""
+    observability.log_database_unavailable(error)
+    return _server_error_page(503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 # -- end --
@@ -136,7 +151,9 @@ def _security_headers(response):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
-    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(CSRFError, csrf_error_page)
+    app.register_error_handler(sqlalchemy.exc.OperationalError, _handle_database_unavailable)
+    app.register_error_handler(sqlalchemy.exc.TimeoutError, _handle_database_unavailable)
     if app.config["PRODUCTION"]:
         app.register_error_handler(Exception, _handle_unexpected)
     overrides.gate_the_limiter(app)

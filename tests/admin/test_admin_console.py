@@ -124,3 +124,44 @@ def test_admin_reset_with_the_mail_server_down_says_so(app, admin_client, make_u
 def test_unknown_account_is_404(admin_client):
     assert admin_client.get("/admin/users/99999").status_code == 404
     assert post(admin_client, "/admin/users/99999/role", {"role": "admin", "reason": "x"}).status_code == 404
+
+
+def test_every_reason_box_has_its_own_label(admin_client, make_user):
+    """Accessibility audit 2026-12 F10: four textareas were all "Reason (kept in the audit trail)"."""
+    trainee = make_user()
+    page = text(admin_client.get(f"/admin/users/{trainee.id}"))
+    labels = re.findall(r'<label for="(\w+)-reason">([^<]+)</label>', page)
+    assert [name for name, _ in labels] == ["role", "active", "reset"]  # erasing asks on its own page
+    assert len({label for _, label in labels}) == 3 and all(label.startswith("Reason for ") for _, label in labels)
+    erase = text(admin_client.get(f"/admin/users/{trainee.id}/erase"))
+    assert '<label for="erase-reason">Reason for erasing (kept in the audit trail)</label>' in erase
+
+
+def test_add_an_instructor_names_its_cohort_and_keeps_a_refused_email_beside_its_error(app, admin_client, make_user):
+    """Accessibility audit 2026-12 F6: the error sat below the table, tied to no field and naming no cohort,
+    the typed email was cleared, and every row's controls had the same names."""
+    from course.enrolment import cohorts
+
+    admin = make_user("admin")
+    with app.app_context():
+        first = cohorts.create_cohort("Ward 5", db.session.get(User, admin.id)).id
+        second = cohorts.create_cohort("Ward 6", db.session.get(User, admin.id)).id
+    page = text(admin_client.get("/instructor/cohorts"))
+    assert 'aria-label="Add an instructor to Ward 5"' in page and 'aria-label="Add an instructor to Ward 6"' in page
+    assert 'Instructor\'s email<span class="visually-hidden"> for Ward 6</span>' in page
+
+    refused = post(admin_client, f"/instructor/cohorts/{second}/instructors", {"email": "nobody@clinic.example"})
+    assert refused.status_code == 400
+    page = text(refused)
+    assert "<title>Error: " in page
+    error = re.search(
+        rf'<p class="error" id="assign-{second}-error" role="alert" tabindex="-1" data-error-summary>([^<]+)</p>', page
+    )
+    assert error and "No instructor account" in error[1]
+    field = re.search(rf'<input id="assign-{second}"[^>]*>', page)[0]
+    assert 'value="nobody@clinic.example"' in field and 'aria-invalid="true"' in field
+    assert f'aria-describedby="assign-{second}-error"' in field
+    assert (
+        f'id="assign-{first}-error"' not in page
+        and "aria-invalid" not in re.search(rf'<input id="assign-{first}"[^>]*>', page)[0]
+    )

@@ -1,6 +1,8 @@
 """WCAG 2.2 AA on every kind of page, checked the way issue 12 asked: axe-core with every WCAG 2.x A/AA tag
-and its best practices, at 1280 px and at 320 px (reflow, 1.4.10, also with the text spacing of 1.4.12),
-on each page type and state of tests/tour.py and on every lesson page; the focus indicator's contrast
+and its best practices, at 1280 px and at 320 px (reflow, 1.4.10, also with the text spacing of 1.4.12;
+and at 400% zoom, a 320x200 viewport, on every page with a form or a table; a table's caption must not be
+cut by its scroll box), on each page type and state of tests/tour.py (visitor, trainee, instructor, admin,
+invitations, password reset, email links and the error pages) and on every lesson page; the focus indicator's contrast
 (1.4.11) measured on the backgrounds it appears on; Enter on an answer goes to the next question.
 
 One browser, one context per person; the lesson pages are visited one after another in a single page."""
@@ -25,6 +27,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}}
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}
+ZOOM_400 = {"width": 320, "height": 200}  # a 1280x800 window at 400% zoom: the same CSS viewport
 
 # WCAG 1.4.12's text spacing, applied as a constructed style sheet (the CSP allows those, not <style>).
 _TEXT_SPACING = """() => {
@@ -51,8 +54,18 @@ _OVERFLOW = """() => {
                  + el.textContent.trim().slice(0, 60));
     }
   }
+  // A table may scroll in its box, but its caption is prose: it must be readable without scrolling.
+  for (const caption of document.querySelectorAll("main .table-scroll caption")) {
+    const box = caption.closest(".table-scroll").getBoundingClientRect();
+    const own = caption.getBoundingClientRect();
+    if (own.right > box.right + 1 || own.left < box.left - 1 || caption.scrollWidth > caption.clientWidth + 1) {
+      found.push(`caption cut by its scroll box (${Math.round(own.width)}px in ${Math.round(box.width)}px): `
+                 + caption.textContent.trim().slice(0, 60));
+    }
+  }
   return found;
 }"""
+_HAS_FORM_OR_TABLE = "() => !!document.querySelector('main form, main table')"
 
 
 def axe(page) -> list[dict]:
@@ -136,6 +149,11 @@ def test_every_page_type_at_1280_and_320_px(browser, live_server, tour):
             for spacing in (False, True):
                 if problems := overflow(page, spacing):
                     too_wide[f"{stop.name} at 320px{' with text spacing' if spacing else ''}"] = problems
+            if page.evaluate(_HAS_FORM_OR_TABLE):  # where people type or read tables: also at 400% zoom
+                page.set_viewport_size(ZOOM_400)
+                for spacing in (False, True):
+                    if problems := overflow(page, spacing):
+                        too_wide[f"{stop.name} at 400%{' with text spacing' if spacing else ''}"] = problems
     finally:
         for page in pages.values():
             page.context.close()

@@ -3,6 +3,7 @@ every kind of bad list refused with a clear message and nothing changed."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -232,3 +233,31 @@ def test_an_account_made_meanwhile_just_joins(app, setting, mailbox, make_user):
 def test_trainees_cannot_invite(app, setting, trainee_client):
     _, cohort_id, _ = setting
     assert trainee_client.get(f"/instructor/cohorts/{cohort_id}/invitations").status_code == 403
+
+
+def test_a_refused_list_is_marked_announced_and_never_thrown_away(app, setting):
+    """Accessibility audit 2026-12 F5 and F11: the list's errors take focus (data-error-summary), mark the
+    field and put "Error:" in the title; a refused preview puts the list back in the box; the preview
+    says it lasts an hour."""
+    client, cohort_id, _ = setting
+    base = f"/instructor/cohorts/{cohort_id}/invitations"
+
+    empty = text(post(client, f"{base}/preview", {"emails": "  "}))
+    assert "<title>Error: " in empty and "<h2>The list is empty</h2>" in empty
+    assert 'tabindex="-1" data-error-summary id="list-errors"' in empty
+    assert re.search(r'<textarea(?=[^>]*aria-invalid="true")(?=[^>]*list-errors)', empty)
+
+    bad = text(post(client, f"{base}/preview", {"emails": "not-an-email\nok@clinic.example"}))
+    assert "<title>Error: " in bad and "Fix these rows" in bad and 'data-error-summary id="list-errors"' in bad
+    assert re.search(r'<textarea(?=[^>]*aria-invalid="true")[^>]*>\s*not-an-email', bad)  # the list stays
+
+    preview = text(post(client, f"{base}/preview", {"emails": 'nia@clinic.example,"Nia, RN"\nbo@clinic.example'}))
+    assert "Confirm within an hour" in preview
+    listed = html.unescape(re.search(r'name="listed" value="([^"]*)"', preview)[1])  # as a browser sends it
+    refused = post(client, f"{base}/confirm", {"roster": roster_of(preview)[:-3] + "xyz", "listed": listed})
+    assert refused.status_code == 400
+    page = text(refused)
+    assert "<title>Error: " in page and "altered" in page
+    box = re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S)[1]
+    assert "nia@clinic.example,&#34;Nia, RN&#34;" in box and "bo@clinic.example" in box
+    assert count(app, Invitation) == 0

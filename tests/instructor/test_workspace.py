@@ -335,3 +335,12 @@ def test_join_create_and_action_forms_report_errors_in_the_summary(app, make_use
         assert all(message in summary for message in messages), (action, summary)
     detail = text(staff.get(f"/instructor/trainees/{world.t.id}"))
     assert 'value="">Choose a module</option>' in detail and 'value="">Choose an action</option>' in detail
+
+
+def test_the_matrix_says_what_each_module_abbreviation_stands_for(app, make_user):
+    """Accessibility audit 2026-12 F16: "M1" to "Mn" were explained only by a hover tooltip."""
+    staff = client_for(app, make_user("instructor"))
+    page = text(staff.get("/instructor/"))
+    key = re.search(r'<p class="meta">Module columns: (.*?)</p>', page)[1]
+    for module in app.extensions["catalog"].modules:
+        assert f"M{module.number} {escape(module.title)}" in key

@@ -108,16 +108,43 @@ def test_admin_exports_and_erases_on_request(app, trainee, make_user):
     login(client, admin.email)
     data = json.loads(client.get(f"/admin/users/{trainee.user.id}/data.json").data)
     assert data["account"]["email"] == "rae@clinic.example"
-    refused = post(client, f"/admin/users/{trainee.user.id}/erase", {"reason": ""})
+    erase = f"/admin/users/{trainee.user.id}/erase"
+    refused = post(client, erase, {"reason": "", "confirm_email": "rae@clinic.example"})
     assert refused.status_code == 400
     assert (
-        post(client, f"/admin/users/{trainee.user.id}/erase", {"reason": "Written request, ticket 42"}).status_code
+        post(client, erase, {"reason": "Written request, ticket 42", "confirm_email": "rae@clinic.example"}).status_code
         == 303
     )
     assert trainee.get("/dashboard").status_code == 302  # their sessions ended
     page = text(client.get(f"/admin/users/{trainee.user.id}"))
     assert "personal data erased" in page and "Written request, ticket 42" in page
-    again = post(client, f"/admin/users/{trainee.user.id}/erase", {"reason": "again"})
+    again = post(client, erase, {"reason": "again", "confirm_email": "rae@clinic.example"})
     assert again.status_code == 409
-    assert post(client, f"/admin/users/{admin.id}/erase", {"reason": "me"}).status_code == 409  # last admin
+    last_admin = post(client, f"/admin/users/{admin.id}/erase", {"reason": "me", "confirm_email": admin.email})
+    assert last_admin.status_code == 409
     assert client.get("/admin/users/99999/data.json").status_code == 404
+
+
+def test_erasing_asks_on_its_own_page_for_the_accounts_email(app, trainee, make_user):
+    """Accessibility audit 2026-12 F7 (WCAG 3.3.4): the erasure used to happen on the first Enter on the
+    account's page. Now that page links to a confirmation page; a wrong or missing email erases nothing."""
+    admin = make_user("admin")
+    client = app.test_client()
+    login(client, admin.email)
+    erase = f"/admin/users/{trainee.user.id}/erase"
+    account_page = text(client.get(f"/admin/users/{trainee.user.id}"))
+    assert f'<a class="button danger" href="{erase}">Erase the personal data…</a>' in account_page
+    assert f'action="{erase}"' not in account_page  # no one-step form on the account's page
+    confirm = client.get(erase)
+    assert confirm.status_code == 200
+    page = text(confirm)
+    assert "Erase the personal data of Rae" in page and "This cannot be undone" in page and "rae@clinic.example" in page
+    assert 'class="button danger"' in page and "Keep the data" in page
+
+    wrong = post(client, erase, {"reason": "Written request", "confirm_email": "someone@clinic.example"})
+    assert wrong.status_code == 400
+    assert "Error:" in text(wrong) and "This is not the account&#39;s email, so nothing was erased" in text(wrong)
+    assert trainee.get("/dashboard").status_code == 200  # nothing happened
+    assert post(client, erase, {"reason": "Written request"}).status_code == 400
+    done = post(client, erase, {"reason": "Written request", "confirm_email": "RAE@clinic.example "})
+    assert done.status_code == 303 and trainee.get("/dashboard").status_code == 302

@@ -4,12 +4,14 @@ prints one line naming the database and host, without the password."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 
 import pytest
 
+from ..conftest import PG_URL
 from ..support.helpers import login
 from .support import unreachable_database_url
 
@@ -35,17 +37,36 @@ def test_readyz_is_503_and_healthz_200_when_the_database_is_unreachable(app, app
 def test_readyz_is_200_when_everything_answers(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "failed": [], "checks": {"database": "ok"}}
+    body = response.get_json()
+    assert body["status"] == "ok" and body["failed"] == [] and body["degraded"] == []
+    assert body["checks"]["database"] == "ok" and body["checks"].get("disk", "ok") == "ok"
 
 
-def test_readyz_names_redis_when_the_rate_limit_store_does_not_answer(app, app_factory, redis_server):
+def test_readyz_is_200_degraded_while_redis_is_down(app, app_factory, redis_server, caplog):
+    """Audit 2026-12 F2: log-ins work while Redis is down (limits counted in memory), so a balancer that
+    routes on /readyz must not take every instance out: 200, "degraded", logged once, not per poll."""
     client = app_factory(RATELIMIT_STORAGE_URI=redis_server.url).test_client()
-    assert client.get("/readyz").get_json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert client.get("/readyz").get_json()["checks"]["redis"] == "ok"
     redis_server.stop()
+    caplog.set_level(logging.INFO, logger="course")
+    for _ in range(3):
+        response = client.get("/readyz")
+        assert response.status_code == 200
+        body = response.get_json()
+        assert body["status"] == "degraded" and body["degraded"] == ["redis"] and body["failed"] == []
+        assert body["checks"]["database"] == "ok"
+    assert len([r for r in caplog.records if r.getMessage().startswith("Not ready: Redis")]) == 1
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="a SQLite check")
+def test_readyz_is_503_when_the_sqlite_disk_is_full(app_factory):
+    """Audit 2026-12 F5: writes failed with "database or disk is full" while /readyz said 200. The floor
+    is a setting, so the test asks for more free space than any disk has instead of filling one."""
+    client = app_factory(READY_MIN_FREE_BYTES=2**60).test_client()
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
-    assert body["failed"] == ["redis"] and body["checks"]["database"] == "ok"
+    assert body["failed"] == ["disk"] and "free beside the SQLite database" in body["checks"]["disk"]
 
 
 def test_probes_need_no_log_in_no_csrf_and_are_never_rate_limited(app, app_factory, make_user):

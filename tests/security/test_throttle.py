@@ -10,6 +10,7 @@ import urllib.request
 from collections import Counter
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from course.identity import services
 
@@ -202,3 +203,20 @@ def test_a_right_password_gives_its_count_back(app_factory, make_user):
     user = make_user()
     for _ in range(4):
         assert login(app.test_client(), user.email, PASSWORD).status_code == 302
+
+
+def test_a_log_in_check_that_failed_itself_gives_its_count_back(app_factory, make_user, monkeypatch):
+    """Reliability audit 2026-12 F3: during a database outage every log-in ended in an error, yet each was
+    counted, so correct log-ins got 429 after the database came back. The check failing is no guess."""
+    app = app_factory(LOGIN_RATE_LIMIT="3 per minute")
+    user = make_user()
+    client = app.test_client()
+    real = services.authenticate
+
+    def database_away(email, password):
+        raise OperationalError("SELECT ...", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(services, "authenticate", database_away)
+    assert [login(client, user.email).status_code for _ in range(5)] == [503] * 5
+    monkeypatch.setattr(services, "authenticate", real)
+    assert login(client, user.email).status_code == 302

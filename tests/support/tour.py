@@ -13,7 +13,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from course.enrolment import invitations
+from course.enrolment.models import Cohort
 from course.extensions import db
+from course.identity import profile
+from course.identity.models import User
 from course.learning import services as learning
 from course.quizzes import services as quizzes
 from course.quizzes.models import QuizAttempt
@@ -99,6 +103,14 @@ def build_tour(app, make_user, runner) -> Tour:
             .where(QuizAttempt.user_id == first_trainee, QuizAttempt.submitted_at.is_not(None))
             .order_by(QuizAttempt.id)
         )
+        # The links people follow from their email, and an invitation waiting in a cohort.
+        secret = app.config["SECRET_KEY"]
+        reset_link = f"/reset-password/{profile.reset_token(secret, db.session.get(User, bea.id))}"
+        cohort = db.session.scalar(select(Cohort).order_by(Cohort.id))
+        row = invitations.RosterRow(1, "new.nurse@clinic.example", "Nia New")
+        [invitation] = invitations.invite(db.session.get(User, admin.id), cohort, (row,), days=14).invitations
+        invitation_link = f"/invitations/{invitations.invitation_token(secret, invitation)}"
+        cohort_id, cohort_name = cohort.id, cohort.name
 
     tour = Tour(users={"admin": admin, "ada": ada, "bea": bea})
     add = tour.stops.append
@@ -113,8 +125,25 @@ def build_tour(app, make_user, runner) -> Tour:
     add(Stop("verify, valid", f"/verify/{code}"))
     add(Stop("verify, unknown", "/verify/NOPE-NOPE-NOPE", status=404))
     add(Stop("not found", "/no-such-page", status=404))
+    add(Stop("method not allowed", "/logout", status=405))
     add(Stop("accessibility statement", "/accessibility"))
     add(Stop("sources and review dates", "/sources"))
+    add(Stop("forgot password", "/forgot-password"))
+    add(Stop("forgot, errors", "/forgot-password", status=400, submit="Send me a link", post_to="/forgot-password"))
+    add(Stop("reset password", reset_link))
+    add(Stop("reset, errors", reset_link, status=400, submit="Set the new password", post_to=reset_link))
+    add(Stop("reset link tampered", "/reset-password/forged", status=400))
+    add(Stop("email confirmation tampered", "/account/verify-email/forged", status=400))
+    add(Stop("invitation accept", invitation_link))
+    add(
+        Stop(
+            "invitation accept, errors",
+            invitation_link,
+            status=400,
+            submit="Create my account",
+            post_to=invitation_link,
+        )
+    )
     # A trainee half-way, with attempts open
     add(Stop("dashboard, in progress", "/dashboard", "bea"))
     for question_type in QUESTION_TYPES:
@@ -123,6 +152,20 @@ def build_tour(app, make_user, runner) -> Tour:
     add(Stop("confirm", f"/attempts/{open_ids[0]}/confirm", "bea"))
     add(Stop("quiz, attempt open", f"/modules/{modules[1].slug}/quiz", "bea"))
     add(Stop("account", "/account", "bea"))
+    add(Stop("delete account", "/account/delete", "bea"))
+    add(
+        Stop(
+            "delete, errors",
+            "/account/delete",
+            "bea",
+            status=400,
+            submit="Delete my account",
+            post_to="/account/delete",
+        )
+    )
+    add(Stop("not allowed: instructor pages", "/instructor/", "bea", status=403))
+    add(Stop("not allowed: admin console", "/admin/", "bea", status=403))
+    add(Stop("certificate refused", "/certificate", "bea", status=403))
     add(Stop("account, join errors", "/account", "bea", status=400, submit="Join", post_to="/account/join"))
     add(Stop("password", "/account/password", "bea"))
     add(
@@ -170,5 +213,37 @@ def build_tour(app, make_user, runner) -> Tour:
         )
     )
     add(Stop("exports", "/instructor/exports", "admin"))
+    add(
+        Stop(
+            "cohorts, add an instructor errors",
+            "/instructor/cohorts",
+            "admin",
+            status=400,
+            submit=f"Add an instructor to {cohort_name}",
+            post_to=f"/instructor/cohorts/{cohort_id}/instructors",
+        )
+    )
+    invitations_page = f"/instructor/cohorts/{cohort_id}/invitations"
+    add(Stop("invitations, pending", invitations_page, "admin"))
+    add(
+        Stop("invitations, empty list", invitations_page, "admin", 400, "Check the list", f"{invitations_page}/preview")
+    )
+    # The admin console
+    add(Stop("admin console", "/admin/", "admin"))
+    add(Stop("admin console, search", "/admin/?q=bea", "admin"))
+    add(Stop("admin console, nobody", "/admin/?q=nobody-by-that-name", "admin"))
+    add(Stop("admin user", f"/admin/users/{bea.id}", "admin"))
+    add(Stop("admin erase", f"/admin/users/{bea.id}/erase", "admin"))
+    erase_button = f"Erase the personal data of {bea.display_name}"
+    add(
+        Stop(
+            "admin erase, errors",
+            f"/admin/users/{bea.id}/erase",
+            "admin",
+            400,
+            erase_button,
+            f"/admin/users/{bea.id}/erase",
+        )
+    )
     tour.lessons = [f"/modules/{m.slug}/pages/{p.anchor}" for m in modules for p in m.pages]
     return tour
