@@ -3,7 +3,9 @@
 - ``GET /healthz``: the process is up and serving (200). Touches neither the database nor Redis.
 - ``GET /readyz``: ready for traffic: the database answers ``SELECT 1`` and, when the rate limits live
   in Redis (``RATELIMIT_STORAGE_URI=redis://...``), Redis answers a ping. 200, or 503 with a JSON body
-  naming what failed. A load balancer should route on /readyz; a supervisor restarts on /healthz.
+  naming what failed: only the component's name, unless the caller sends the metrics token (the
+  detail, which names the database host, port and user, always goes to the log). A load balancer
+  should route on /readyz; a supervisor restarts on /healthz.
 
 Both are plain GETs (no CSRF), need no log-in, are exempt from rate limits and are never cached.
 """
@@ -17,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from ..extensions import db, limiter
+from .metrics import has_metrics_token
 from .observability import error_log
 
 bp = Blueprint("health", __name__)
@@ -69,5 +72,7 @@ def readyz():
         if checks["redis"] != "ok":
             error_log.error("Not ready: %s", checks["redis"])
     failed = sorted(name for name, result in checks.items() if result != "ok")
+    if failed and not has_metrics_token():  # the detail (host, port, database, user) is in the log
+        checks = {name: "ok" if result == "ok" else "unavailable" for name, result in checks.items()}
     body = jsonify(status="unavailable" if failed else "ok", failed=failed, checks=checks)
     return _no_store(body), 503 if failed else 200
