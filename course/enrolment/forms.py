@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..identity.forms import PASSWORD_HINT, NewPassword
 from ..identity.models import NAME_MAX
+from ..web.inputs import SingleLine, strip
 
 
 class InviteForm(FlaskForm):
@@ -29,9 +30,15 @@ class ConfirmInviteForm(FlaskForm):
 
 class AcceptForm(FlaskForm):
     display_name = StringField(
-        "Your name (shown on your certificate)", validators=[DataRequired(), Length(max=NAME_MAX)]
+        "Your name (shown on your certificate)",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=NAME_MAX), SingleLine()],
     )
     password = PasswordField("Choose a password", validators=[DataRequired(), NewPassword()], description=PASSWORD_HINT)
     confirm = PasswordField(
         "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
     )
+
+
+class ConfirmAcceptForm(FlaskForm):
+    """The signed-in account holder's "Join" button: a POST with its CSRF token, never a GET."""
