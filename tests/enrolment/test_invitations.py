@@ -54,7 +54,7 @@ def roster_of(page: str) -> str:
 
 
 def test_paste_preview_confirm_accept(app, setting, mailbox):
-    client, cohort_id, ola = setting
+    client, cohort_id, _ = setting
     pasted = "new.person@clinic.example, Nia New\nOLA@clinic.example\n"
     preview = post(client, f"/instructor/cohorts/{cohort_id}/invitations/preview", {"emails": pasted})
     page = text(preview)
