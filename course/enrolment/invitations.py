@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..clock import utcnow
+from ..core.database import lock_for_update
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
 from ..identity import tokens
@@ -213,8 +214,11 @@ class Outcome:
 
 
 def invite(actor: User, cohort: Cohort, rows: tuple[RosterRow, ...], days: int, now: datetime | None = None) -> Outcome:
-    """Apply a confirmed preview in one transaction. The caller sends the emails after it."""
+    """Apply a confirmed preview in one transaction. The caller sends the emails after it. The cohort's row
+    is locked first, so a preview confirmed twice at once (a double click, two tabs) plans the second
+    time with the first one's invitations in view: one invitation per email."""
     now = now or utcnow()
+    lock_for_update(Cohort, Cohort.id == cohort.id)
     expires = now + timedelta(days=days)
     planned = plan(cohort.id, rows, now)
     existing = {i.email: i for i in _pending(cohort.id, now, [p.email for p in planned if p.outcome == "renew"])}

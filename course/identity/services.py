@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.database import lock_for_update
 from ..errors import Conflict, CourseError
 from ..extensions import db
 from .models import ROLES, Role, User, UserSession, new_session_token
@@ -79,29 +80,18 @@ def register(
     return user
 
 
-_ACTIVE_ADMINS = select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).with_for_update()
-
-
 def keep_an_active_admin(user: User) -> None:
     """Refuse to demote, deactivate or erase the last active admin: no one could run the course after it.
 
     Two admins demoting (or deactivating, or erasing) each other at the same moment must not both see
-    the other one as the admin who stays. So the check reads the admins inside the transaction that makes
-    the change, after taking the lock every such change takes; the caller's commit releases it:
-    - PostgreSQL: ``SELECT ... FOR UPDATE`` over the active admin rows. The second check waits for the
-      first transaction to commit, then reads the rows as committed (a demoted admin no longer matches).
-    - SQLite (one writer at a time; SQLAlchemy renders no FOR UPDATE there): the transaction's first
-      statement is a write to this account's row, which takes the database's write lock (waiting up to
-      the busy timeout, as ``BEGIN IMMEDIATE`` would), so the count that follows reads the last commit.
+    the other one as the admin who stays: the admins are counted inside the transaction that makes the
+    change, after locking their rows (`database.lock_for_update`), and the caller's commit releases them.
     """
     if user.role != Role.ADMIN or not user.active:
         return
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(
-            update(User).where(User.id == user.id).values(role=User.role),
-            execution_options={"synchronize_session": False},
-        )
-    if not any(admin_id != user.id for admin_id in db.session.scalars(_ACTIVE_ADMINS)):
+    active_admin = (User.role == Role.ADMIN, User.active.is_(True))
+    lock_for_update(User, *active_admin)
+    if db.session.scalar(select(User.id).where(*active_admin, User.id != user.id).limit(1)) is None:
         raise Conflict("This is the last active admin. Make another account admin first.")
 
 

@@ -181,3 +181,16 @@ def test_names_from_invitations_refuse_control_and_bidi_characters(app, ward, ma
     assert accepted.status_code == 303
     with app.app_context():
         assert db.session.scalar(select(User.display_name).where(User.email == "pat@clinic.example")) == "Pat Plain"
+
+
+def test_one_preview_confirmed_many_times_at_once_invites_each_email_once(app, ward, live_server):
+    staff, cohort_id, _ = ward
+    page = text(preview(staff, cohort_id, "rui@clinic.example\nsol@clinic.example"))
+    roster = re.search(r'name="roster" type="hidden" value="([^"]+)"', page)[1]
+    form = {"roster": roster, "csrf_token": csrf_token(staff)}
+    url = f"{live_server}/instructor/cohorts/{cohort_id}/invitations/confirm"
+    answers = fire_together([(url, form, cookie_header(staff, app))] * 4)
+    assert all(answer.status == 303 for answer in answers), [answer.status for answer in answers]
+    with app.app_context():
+        emails = list(db.session.scalars(select(Invitation.email).order_by(Invitation.email)))
+    assert emails == ["rui@clinic.example", "sol@clinic.example"]
