@@ -16,11 +16,17 @@ class InviteForm(FlaskForm):
     emails = TextAreaField(
         "Paste emails",
         validators=[Optional()],
-        description="One per line, optionally followed by a comma and the person's name: ana@clinic.org, Ana Ruiz",
+        description=(
+            "Paste from your email program or a spreadsheet: one per line, or separated by ; or commas. "
+            "Ana Ruiz <ana@clinic.org> and ana@clinic.org, Ana Ruiz both work; repeated emails count once."
+        ),
     )
     file = FileField(
         "Or upload a CSV file",
-        description="Columns email,name (a header row is fine; commas or semicolons; UTF-8). At most 1,000 rows.",
+        description=(
+            "A CSV (UTF-8, commas or semicolons) whose first row names the columns: email, and name or "
+            "first name and last name; other columns and empty rows are ignored. At most 1,000 rows."
+        ),
     )
 
 

@@ -1,5 +1,5 @@
-"""Inviting trainees to a cohort: a pasted list or a CSV (`email,name`), checked whole before anything is
-made, then one invitation per email not yet in the cohort.
+"""Inviting trainees to a cohort: a pasted list or a CSV, read by `roster.parse` (the entries it cannot use
+are listed, the rest go through), previewed, then one invitation per email not yet in the cohort.
 
 An invitation is an offer, never a placement (review 2026-12 M1): whoever the email belongs to, it gets
 the same email with a link, and the preview says the same for every row, so an instructor learns
@@ -8,19 +8,15 @@ holder of an existing account accepts while signed in as it. Staff accounts neve
 Accepting is one atomic step: the invitation is claimed with a conditional UPDATE, so of several
 submissions of one link exactly one makes the account (and is signed in), and the others are refused.
 
-`parse_roster` is pure: it decodes (UTF-8, with or without a BOM), finds the separator (comma or
-semicolon), skips a header, and reports every bad row by line number. Nothing is written until the
-instructor confirms a clean preview, which travels back signed (it cannot be altered on the way).
+Nothing is written until the instructor confirms the preview, which travels back signed (it cannot be
+altered on the way).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,29 +29,18 @@ from ..extensions import db
 from ..identity import tokens
 from ..identity.models import EMAIL_MAX, NAME_MAX, Role, User
 from ..identity.passwords import hash_password, password_problem
-from ..identity.services import WeakPassword, find_user, normalise_email
+from ..identity.services import WeakPassword, find_user
 from ..web.inputs import text_problem
+from . import roster
 from .cohorts import refuse_staff
 from .models import Cohort, CohortInstructor, CohortMember, Invitation
+from .roster import Roster, RosterRow
 
 PREVIEW_MAX_AGE = 3600
 
 
 class RosterError(CourseError):
     """The upload as a whole cannot be read (encoding, size); nothing was changed."""
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    line: int
-    email: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Roster:
-    rows: tuple[RosterRow, ...]
-    problems: tuple[str, ...]
 
 
 def decode(raw: bytes) -> str:
@@ -68,52 +53,12 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
-def _separator(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first.count(";") > first.count(",") else ","
-
-
 def parse_roster(text: str, max_rows: int) -> Roster:
-    text = text.lstrip("\ufeff")
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if lines and lines[0][1].strip().lower().lstrip('"').startswith("email"):
-        lines = lines[1:]  # a header row
-    if len(lines) > max_rows:
-        raise RosterError(
-            f"The list has {len(lines):,} rows; at most {max_rows:,} can be invited at once. "
-            "Split it into smaller lists. Nothing was changed."
-        )
-    separator = _separator(text)
-    rows, problems, seen = [], [], {}
-    for number, line in lines:
-        cells = [cell.strip() for cell in next(csv.reader(io.StringIO(line), delimiter=separator), [])]
-        raw_email = cells[0] if cells else ""
-        name = cells[1] if len(cells) > 1 else ""
-        if len(cells) > 2 and any(cells[2:]):
-            problems.append(f"Line {number}: more than two columns (expected email, name).")
-            continue
-        if len(raw_email) > EMAIL_MAX:
-            problems.append(f"Line {number}: the email is longer than {EMAIL_MAX} characters.")
-            continue
-        try:
-            email = normalise_email(validate_email(raw_email, check_deliverability=False).normalized)
-        except EmailNotValidError:
-            problems.append(f"Line {number}: “{raw_email[:60]}” is not an email address.")
-            continue
-        if len(name) > NAME_MAX:
-            problems.append(f"Line {number}: the name is longer than {NAME_MAX} characters.")
-            continue
-        if text_problem(name):
-            problems.append(f"Line {number}: the name: {text_problem(name)}")
-            continue
-        if email in seen:
-            problems.append(f"Line {number}: {email} is a duplicate of line {seen[email]}.")
-            continue
-        seen[email] = number
-        rows.append(RosterRow(number, email, name or email.split("@")[0]))
-    if not rows and not problems:
-        problems.append("The list is empty: give one email per line, optionally followed by a comma and a name.")
-    return Roster(tuple(rows), tuple(problems))
+    """The list read by `roster.parse` under this site's limits and names rule."""
+    try:
+        return roster.parse(text, roster.Limits(max_rows, EMAIL_MAX, NAME_MAX, text_problem))
+    except roster.TooLong as error:
+        raise RosterError(str(error)) from None
 
 
 # --- the signed preview ----------------------------------------------------------------------------------

@@ -87,19 +87,22 @@ def preview(cohort_id: int):
         if not form.validate_on_submit():
             return _page(cohort_id, form, 400)
         upload = form.file.data
-        text = invitations.decode(upload.read()) if upload and upload.filename else form.emails.data or ""
-        roster = invitations.parse_roster(text, current_app.config["INVITATION_MAX_ROWS"])
+        if upload and upload.filename:
+            # Kept in the text box, so that after a problem the list can be corrected there, not re-chosen.
+            form.emails.data = invitations.decode(upload.read())
+        roster = invitations.parse_roster(form.emails.data or "", current_app.config["INVITATION_MAX_ROWS"])
     except invitations.RosterError as error:
         return _page(cohort_id, form, 400, error=error.message)
     except CourseError as error:
         return _refuse(error)
-    if roster.problems:
+    if not roster.rows:
         return _page(cohort_id, form, 400, problems=roster.problems)
     signed = invitations.sign_preview(app_secret(), current_user.id, cohort_id, roster.rows)
     return render_template(
         "accounts/invitations_preview.html",
         cohort=cohort,
         rows=invitations.plan(cohort_id, roster.rows, utcnow()),
+        left_out=roster.problems,
         outcomes=invitations.OUTCOMES,
         confirm=ConfirmInviteForm(formdata=None, roster=signed),
     )

@@ -93,12 +93,13 @@ def test_csv_with_bom_semicolons_and_header(app, setting, mailbox):
     client, cohort_id, _ = setting
     content = "\ufeffemail;name\r\nana@clinic.example;Ana Ruiz\r\nbo@clinic.example;Bo Li\r\n".encode()
     page = text(upload(client, cohort_id, content))
-    assert "2 people in the list" in page and "Ana Ruiz" in page and "email;name" not in page
+    assert "2 people to invite" in page and "Ana Ruiz" in page and "email;name" not in page
     post(client, f"/instructor/cohorts/{cohort_id}/invitations/confirm", {"roster": roster_of(page)})
     assert {m["To"] for m in mailbox.messages} == {"ana@clinic.example", "bo@clinic.example"}
 
 
-def test_bad_rows_are_reported_by_line_and_nothing_is_made(app, setting, mailbox):
+def test_bad_rows_are_listed_and_the_good_ones_go_through(app, setting, mailbox):
+    """Issue 24: one bad line never sinks a list; a repeated email is merged silently."""
     client, cohort_id, _ = setting
     content = (
         "email,name\n"
@@ -110,19 +111,30 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_made(app, setting, mailbox
     ).encode()
     response = upload(client, cohort_id, content)
     page = text(response)
-    assert response.status_code == 400
-    assert "Line 3: “not-an-email” is not an email address." in page
-    assert "Line 4: good@clinic.example is a duplicate of line 2." in page
-    assert "Line 5: the email is longer than 254 characters." in page
-    assert "Line 6: the name is longer than 80 characters." in page
-    assert count(app, Invitation) == 0 and mailbox.messages == []
+    assert response.status_code == 200 and "1 person to invite, 3 entries left out" in page
+    assert "Line 3: “not-an-email,Bad” has no usable email address." in page
+    assert "duplicate" not in page and "Twice" not in page
+    assert "Line 5: “x" in page and "has no usable email address" in page
+    assert "Line 6: long.name@clinic.example: the name is longer than 80 characters." in page
+    assert count(app, Invitation) == 0 and mailbox.messages == []  # nothing before the confirmation
+    post(client, f"/instructor/cohorts/{cohort_id}/invitations/confirm", {"roster": roster_of(page)})
+    assert [m["To"] for m in mailbox.messages] == ["good@clinic.example"]
+
+
+def test_a_list_with_nothing_usable_is_refused_and_kept_for_correcting(app, setting):
+    client, cohort_id, _ = setting
+    response = upload(client, cohort_id, b"email,name\nnot-an-email,Bad\n")
+    page = text(response)
+    assert response.status_code == 400 and "Line 2: “not-an-email,Bad” has no usable email address." in page
+    assert re.search(r"<textarea[^>]*>\s*email,name\nnot-an-email,Bad\s*</textarea>", page)  # kept, to correct
+    assert count(app, Invitation) == 0
 
 
 def test_ten_thousand_rows_are_refused_clearly(app, setting):
     client, cohort_id, _ = setting
     content = "".join(f"p{n}@clinic.example,Person {n}\n" for n in range(10_000)).encode()
     response = upload(client, cohort_id, content)
-    assert response.status_code == 400 and "10,000 rows; at most 1,000" in text(response)
+    assert response.status_code == 400 and "10,000 entries; at most 1,000" in text(response)
     assert count(app, Invitation) == 0
 
 
