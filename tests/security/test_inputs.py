@@ -126,3 +126,15 @@ def test_like_wildcards_in_the_matrix_search_are_literal(app, make_user):
     assert "Cy_Under" in page and "Bob Plain" not in page and "Ann 100% Sure" not in page
     page = text(client.get("/instructor/", query_string={"q": "\\"}))
     assert "Bob Plain" not in page
+
+
+def test_like_wildcards_in_the_admin_search_are_literal(app, make_user):
+    """Review 2026-12 I3: `q=%` listed every account."""
+    admin = make_user("admin")
+    make_user(name="Ann 100% Sure")
+    make_user(name="Bob Plain")
+    client = app.test_client()
+    login(client, admin.email)
+    page = text(client.get("/admin/", query_string={"q": "%"}))
+    assert "Ann 100% Sure" in page and "Bob Plain" not in page
+    assert "Bob Plain" not in text(client.get("/admin/", query_string={"q": "_"}))
