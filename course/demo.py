@@ -75,6 +75,7 @@ class ModulePlan:
     module: Module
     anchors: tuple[str, ...]
     questions: dict[str, QuestionPlan]
+    course_version: str | None  # stamped on every attempt, as a real start does
 
 
 @dataclass
@@ -109,7 +110,9 @@ def plan_catalog(catalog: Catalog, rng: random.Random) -> list[ModulePlan]:
             questions[question.id] = QuestionPlan(
                 question.id, question.theme, question.objective, difficulty, tuple(variants)
             )
-        plans.append(ModulePlan(module, tuple(p.anchor for p in module.pages), questions))
+        plans.append(
+            ModulePlan(module, tuple(p.anchor for p in module.pages), questions, catalog.course.version or None)
+        )
     return plans
 
 
@@ -203,6 +206,7 @@ class Trainee:
             "module_slug": plan.module.slug,
             "number": number,
             "quiz_version": quiz.version,
+            "course_version": plan.course_version,
             "pass_mark": quiz.pass_mark,
             "practice": practice,
             "started_at": started,

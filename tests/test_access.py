@@ -45,6 +45,7 @@ TABLE = [
     ("learning.certificate_download", "GET", "/certificate.pdf", None, same(403)),
     ("learning.verify_form", "GET", "/verify", None, same(200, 200)),
     ("learning.verify", "GET", "/verify/NOPE-NOPE-NOPE", None, same(404, 404)),
+    ("learning.sources", "GET", "/sources", None, same(200, 200)),
     ("learning.figure", "GET", "/figures/01-timeline.svg", None, same(200, 200)),
     ("quizzes.quiz", "GET", "/modules/{second}/quiz", None, same(200)),
     ("quizzes.start", "POST", "/modules/{third}/quiz/start", {}, same(403)),

@@ -72,6 +72,8 @@ def test_seeded_progress_follows_the_course_rules(app, seeded):
         assert all(count == catalog.module(slug).quiz.questions_per_attempt for slug, count in sizes)
         statuses = dict(db.session.execute(select(QuizAttempt.status, func.count()).group_by(QuizAttempt.status)).all())
         assert statuses["submitted"] > 0
+        versions = set(db.session.scalars(select(QuizAttempt.course_version).distinct()))
+        assert versions == {catalog.course.version}, "demo attempts carry the version, as real ones do"
         assert db.session.scalar(select(func.count()).select_from(LessonProgress)) > 0
         # A spread from not started to finished, each last active some time in the last 60 days.
         passed = dict(

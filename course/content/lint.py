@@ -3,8 +3,9 @@
 These follow common item-writing guidance (and Moodle's statistics notes): a "select all" prompt must say
 so, neither the wording (`itemlint.py`) nor the length of an option should give the key away, a bank's
 true/false answers should not lean one way, a pool must be large enough that retakes draw fresh
-questions, every objective needs enough questions to be retested unseen, and no item should appear twice
-in the course under two ids.
+questions, every objective needs enough questions to be retested unseen, no item should appear twice
+in the course under two ids, a bank must test practice and not only recall (the share of each cognitive
+level), and its multiple-select items must not all have the same number of wrong options.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from difflib import SequenceMatcher
 
 from .itemlint import question_warnings
-from .model import Catalog, Module, Question, Quiz
+from .model import LEVELS, Catalog, Module, Question, Quiz
 from .problems import Problem
 
 MIN_WORDS, MAX_WORDS = 500, 1500
@@ -21,6 +22,10 @@ POOL_FACTOR = 3
 TRUE_SHARE = (40, 60)  # percent of a bank's true/false answers that may be "true"
 MIN_TRUE_FALSE = 4  # below this, one item more or less swings the share too far to judge
 MIN_PER_OBJECTIVE = 3  # docs/content-format.md: enough that a retake can use a question not seen answered
+MIN_APPLICATION = 35  # percent of a bank's questions that put the trainee in a clinic situation, at least
+MAX_RECALL = 40  # percent of a bank's questions that only ask for a fact, at most
+"""Issue 22: a course for clinic staff must test what they do, not what they can repeat. Shares are of
+the questions that carry a level (a missing level is reported on its own)."""
 NEAR_DUPLICATE = 0.85
 """Similarity of two questions' normalised words (prompt, options, pairs), from 0 to 1, at which two
 questions in different quizzes count as one item written twice.
@@ -88,6 +93,69 @@ def _objective_warnings(module: Module, quiz: Quiz) -> list[Problem]:
     return found
 
 
+def _label_warnings(quiz: Quiz) -> list[Problem]:
+    """Each question names its objective and level: objective coverage and level shares read them."""
+    found = []
+    for q in quiz.questions:
+        missing = [name for name, value in (("objective", q.objective), ("level", q.level)) if not value]
+        if q.level and q.level not in LEVELS:
+            missing.append(f"a known level ({', '.join(LEVELS)})")
+        if missing:
+            found.append(Problem(quiz.path, q.line, f"'{q.id}': no {' and no '.join(missing)}"))
+    return found
+
+
+def _level_warnings(quiz: Quiz) -> list[Problem]:
+    """Too few application questions, or too many recall questions, in one bank (integer arithmetic)."""
+    levels = [q.level for q in quiz.questions if q.level in LEVELS]
+    if not levels:
+        return []
+    total, application, recall = len(levels), levels.count("application"), levels.count("recall")
+    found = []
+    if 100 * application < MIN_APPLICATION * total:
+        found.append(
+            Problem(
+                quiz.path,
+                1,
+                f"{application} of {total} questions are application ({round(100 * application / total)}%); "
+                f"at least {MIN_APPLICATION}% should put the trainee in a clinic situation",
+            )
+        )
+    if 100 * recall > MAX_RECALL * total:
+        found.append(
+            Problem(
+                quiz.path,
+                1,
+                f"{recall} of {total} questions are recall ({round(100 * recall / total)}%); at most {MAX_RECALL}%",
+            )
+        )
+    return found
+
+
+def _multiple_select_warnings(quiz: Quiz) -> list[Problem]:
+    """Multiple-select items that all have the same number of wrong options teach a rule ("untick the two
+    least likely") that scores without knowledge; an item with no wrong option tests nothing."""
+    multiples = [q for q in quiz.questions if q.type == "multiple"]
+    wrong = {q.id: sum(not o.correct for o in q.options) for q in multiples}
+    found = [
+        Problem(quiz.path, q.line, f"'{q.id}': a multiple-select question with no wrong option")
+        for q in multiples
+        if wrong[q.id] == 0
+    ]
+    counts = set(wrong.values())
+    if len(multiples) >= 2 and len(counts) == 1:
+        (count,) = counts
+        found.append(
+            Problem(
+                quiz.path,
+                1,
+                f"all {len(multiples)} multiple-select questions have {count} wrong option{'s' if count != 1 else ''}; "
+                "vary the number (1 to 3) so it cannot be learnt",
+            )
+        )
+    return found
+
+
 def _module_warnings(module: Module) -> list[Problem]:
     lesson_path = module.path
     found: list[Problem] = []
@@ -102,6 +170,9 @@ def _module_warnings(module: Module) -> list[Problem]:
     found += _key_length_warnings(quiz)
     found += _true_false_warnings(quiz)
     found += _objective_warnings(module, quiz)
+    found += _label_warnings(quiz)
+    found += _level_warnings(quiz)
+    found += _multiple_select_warnings(quiz)
     if len(quiz.questions) < quiz.questions_per_attempt * POOL_FACTOR:
         found.append(
             Problem(

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 
 from ..config import content_dirs
 from ..content import Catalog, ContentError, check_content
+from ..content.coursefile import COURSE_FILE
 from ..content.loader import Report
 
 _MEMO_SIZE = 4
@@ -28,14 +29,17 @@ def _page_url(slug: str, anchor: str | None) -> str:
     return f"/modules/{slug}/pages/{anchor}" if anchor else f"/modules/{slug}"
 
 
-def _state(*folders: Path) -> tuple:
+def _state(*folders: Path, extra: Path | None = None) -> tuple:
     files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    files += [extra] if extra is not None and extra.is_file() else []
     return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
 def load(lessons_dir: Path, quizzes_dir: Path) -> Report:
-    """The checked content, parsed again only when a file under either folder has changed."""
-    key = (lessons_dir.resolve(), quizzes_dir.resolve(), _state(lessons_dir, quizzes_dir))
+    """The checked content, parsed again only when a file under either folder, or the course file next to
+    them (course.yaml), has changed."""
+    course_file = lessons_dir.resolve().parent / COURSE_FILE
+    key = (lessons_dir.resolve(), quizzes_dir.resolve(), _state(lessons_dir, quizzes_dir, extra=course_file))
     if key not in _memo:
         if len(_memo) >= _MEMO_SIZE:
             _memo.clear()

@@ -31,6 +31,7 @@ ANSWER_HEADER = [
     "cohorts",
     "module",
     "quiz_version",
+    "course_version",
     "attempt",
     "question_id",
     "theme",
@@ -88,6 +89,7 @@ def _items(viewer: User) -> Select:
             QuizAttempt.id.label("attempt_id"),
             QuizAttempt.module_slug,
             QuizAttempt.quiz_version,
+            QuizAttempt.course_version,
             QuizAttempt.number,
             QuizAttempt.practice,
             QuizAttempt.started_at,
@@ -132,6 +134,7 @@ def answer_rows(viewer: User) -> Iterator[list]:
             cohorts.get(row.user_id, ""),
             row.module_slug,
             row.quiz_version,
+            row.course_version or "",
             row.number,
             row.question_id,
             row.theme,
@@ -212,8 +215,12 @@ class _Statements:
         }
 
     def context(self, row, parent: dict | None = None) -> dict:
-        # The attempt number makes two attempts started in the same second distinct statements.
-        context = {"extensions": {f"{self.base_url}/xapi/attempt-number": row.number}}
+        # The attempt number makes two attempts started in the same second distinct statements. The course
+        # version is added only where it was recorded, so statements of older attempts keep their ids.
+        extensions = {f"{self.base_url}/xapi/attempt-number": row.number}
+        if row.course_version:
+            extensions[f"{self.base_url}/xapi/course-version"] = row.course_version
+        context = {"extensions": extensions}
         if parent is not None:
             context["contextActivities"] = {"parent": [{"objectType": "Activity", "id": parent["id"]}]}
         return context

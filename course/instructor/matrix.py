@@ -20,12 +20,13 @@ from ..learning.models import ModuleSummary
 from ..learning.status import ModuleStatus, module_status
 from ..web.inputs import LIKE_ESCAPE, escape_like
 from .access import visible_cohort_ids, visible_trainee_ids
+from .outdated import passed_before_material_change
 
 PAGE_SIZE = 50
 INACTIVE_DAYS = 14
 FAILS_FOR_HELP = 3
 SORTS = ("progress", "activity", "name")
-SIGNALS = ("needs-help", "nearly-done")
+SIGNALS = ("needs-help", "nearly-done", "passed-before-change")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def cell_status(summary: ModuleSummary | None) -> ModuleStatus:
     return module_status(summary.passed, summary.lessons_done, bool(summary.pages_done or summary.attempts))
 
 
-def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) -> Select:
+def _aggregate(viewer: User, query: MatrixQuery, catalog: Catalog, now: datetime) -> Select:
+    modules = len(catalog.modules)
     visible = visible_trainee_ids(viewer, query.cohort_id)
     totals = (
         select(
@@ -123,6 +125,8 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
         stmt = stmt.where(needs_help)
     elif query.signal == "nearly-done":
         stmt = stmt.where(nearly_done)
+    elif query.signal == "passed-before-change":
+        stmt = stmt.where(User.id.in_(passed_before_material_change(catalog.course)))
     order = {
         "progress": (passed.desc(), func.coalesce(totals.c.pages_done, 0).desc(), User.id),
         "activity": (totals.c.last_activity.desc().nulls_last(), User.id),
@@ -171,7 +175,7 @@ def _rows(records, catalog: Catalog, viewer: User) -> list[Row]:
 def matrix_page(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime) -> MatrixPage:
     """The page's rows carry the match count (a window over the whole result), saving a second pass over the
     aggregate. A page past the end (an old link, a shrunken filter) shows the last page instead."""
-    stmt = _aggregate(viewer, query, len(catalog.modules), now)
+    stmt = _aggregate(viewer, query, catalog, now)
     counted = stmt.add_columns(func.count().over().label("matches")).limit(PAGE_SIZE)
     page = max(1, query.page)
     records = db.session.execute(counted.offset((page - 1) * PAGE_SIZE)).all()
@@ -185,7 +189,7 @@ def matrix_page(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetim
 
 def all_rows(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime, batch: int = 500) -> Iterator[Row]:
     """Every matching row, in batches, for the CSV download: memory stays flat however many there are."""
-    stmt = _aggregate(viewer, query, len(catalog.modules), now)
+    stmt = _aggregate(viewer, query, catalog, now)
     offset = 0
     while True:
         records = db.session.execute(stmt.limit(batch).offset(offset)).all()
@@ -253,7 +257,7 @@ def glance(viewer: User, catalog: Catalog, cohort_id: int | None, now: datetime)
     in both) as scalar subqueries over one CTE. Only when no trainee has a summary row yet does a second,
     signals-only query run."""
     visible = visible_trainee_ids(viewer, cohort_id)
-    trainees = _aggregate(viewer, MatrixQuery(cohort_id=cohort_id), len(catalog.modules), now)
+    trainees = _aggregate(viewer, MatrixQuery(cohort_id=cohort_id), catalog, now)
     people = trainees.order_by(None).cte("people")
     signals = (
         func.count(),

@@ -36,6 +36,7 @@ class Certificate(db.Model):
     holder_name: Mapped[str] = mapped_column(String(80))
     issued_at: Mapped[datetime]
     scores: Mapped[list] = mapped_column(db.JSON)  # [{"module", "title", "score"}] at issue time
+    course_version: Mapped[str | None] = mapped_column(String(20))  # course.yaml's version at issue time
     revoked_at: Mapped[datetime | None]
 
 

@@ -19,6 +19,7 @@ from ..quizzes.mastery import own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
 from ..quizzes.services import allowances_of, standings_of
 from . import summary
+from .changes import ChangeNotice, Pass, changes_since_passed
 from .models import Certificate, LessonProgress
 from .status import ModuleStatus, NextStep, module_status, next_step
 
@@ -112,6 +113,7 @@ class ModuleProgress:
 class CourseProgress:
     modules: tuple[ModuleProgress, ...]
     resume: tuple[Module, str] | None  # the page opened most recently
+    passes: tuple[Pass, ...] = ()  # (module, course version) of every passed attempt, for the change notice
 
     @property
     def pages_done(self) -> int:
@@ -142,8 +144,11 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
         if row.completed_at:
             done.add(row.page_anchor)
     tried: dict[str, list] = {}
+    passes: set[Pass] = set()
     for attempt in standings_of(user_id):
         tried.setdefault(attempt.module_slug, []).append(attempt)
+        if attempt.passed:
+            passes.add((attempt.module_slug, attempt.course_version))
     allowances = allowances_of(user_id)
     modules = []
     for module in catalog.modules:
@@ -157,18 +162,21 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
     latest = max(rows, key=lambda r: r.last_viewed_at, default=None)
     resume_module = catalog.module(latest.module_slug) if latest else None
     resume = (resume_module, latest.page_anchor) if resume_module and resume_module.page(latest.page_anchor) else None
-    return CourseProgress(tuple(modules), resume)
+    return CourseProgress(tuple(modules), resume, tuple(sorted(passes, key=str)))
 
 
 @dataclass(frozen=True)
 class Dashboard:
     progress: CourseProgress
     mastery: dict[str, float | None]  # percent of marks earned per theme, None where nothing is answered yet
+    changes: list[ChangeNotice]  # what changed in modules passed under an older course version
 
 
 def dashboard(user_id: int, catalog: Catalog) -> Dashboard:
-    """The trainee's own page: progress per module, and their own share of marks per theme (one query more)."""
-    return Dashboard(course_progress(user_id, catalog), own_mastery(user_id))
+    """The trainee's own page: progress per module, their own share of marks per theme (one query more), and
+    what changed since they passed (from the attempts the progress already read)."""
+    progress = course_progress(user_id, catalog)
+    return Dashboard(progress, own_mastery(user_id), changes_since_passed(progress.passes, catalog.course))
 
 
 def _new_code() -> str:
@@ -203,6 +211,7 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_ver
         holder_name=display_name,
         issued_at=utcnow(),
         scores=[{"module": m.module.slug, "title": m.module.title, "score": m.quiz.score} for m in progress.modules],
+        course_version=catalog.course.version or None,
     )
     db.session.add(certificate)
     try:

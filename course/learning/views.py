@@ -79,7 +79,15 @@ def complete(slug: str, anchor: str):
 @login_required
 def dashboard():
     found = services.dashboard(current_user.id, get_catalog())
-    return render_template("learning/dashboard.html", progress=found.progress, mastery=found.mastery)
+    return render_template(
+        "learning/dashboard.html", progress=found.progress, mastery=found.mastery, changes=found.changes
+    )
+
+
+@bp.get("/sources")
+def sources():
+    """Public: each module's sources with the date each was checked, its last review, and the change log."""
+    return render_template("learning/sources.html", catalog=get_catalog())
 
 
 def _email_ok() -> bool:

@@ -31,6 +31,9 @@ class QuizAttempt(db.Model):
     module_slug: Mapped[str] = mapped_column(String(80))
     number: Mapped[int]
     quiz_version: Mapped[str] = mapped_column(String(20))
+    # The course version (course.yaml) the attempt was taken under; NULL for attempts from before versions
+    # were recorded. A pass under an older version is what "what changed since you passed" compares.
+    course_version: Mapped[str | None] = mapped_column(String(20))
     pass_mark: Mapped[int]
     status: Mapped[str] = mapped_column(String(10), default="open")
     open_module: Mapped[str | None] = mapped_column(String(80))

@@ -81,6 +81,7 @@ _STANDINGS = select(
     _attempt.percent,
     _attempt.passed,
     _attempt.submitted_at,
+    _attempt.course_version,  # for "what changed since you passed" (learning/changes.py), in the same read
 ).where(_attempt.user_id == bindparam("user_id"))
 _allowance = QuizAllowance.__table__.c
 _ALLOWANCES = select(
@@ -190,7 +191,9 @@ def new_rng() -> random.Random:
     return random.Random(secrets.randbits(64))  # noqa: S311 - shuffling needs no secrecy; the seed is unguessable
 
 
-def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> QuizAttempt:
+def start_attempt(
+    user_id: int, module: Module, now: datetime | None = None, course_version: str | None = None
+) -> QuizAttempt:
     """Return the open attempt, or start a new one if the rules allow it. Safe against double clicks.
 
     Everything the draw needs is read with the status: with no open attempt, `status.history` holds every
@@ -216,6 +219,7 @@ def start_attempt(user_id: int, module: Module, now: datetime | None = None) -> 
         "module_slug": module.slug,
         "number": max((a.number for a in status.history), default=0) + 1,
         "quiz_version": quiz.version,
+        "course_version": course_version or None,
         "pass_mark": quiz.pass_mark,
         "status": AttemptStatus.OPEN,
         "open_module": module.slug,

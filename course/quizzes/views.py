@@ -33,7 +33,7 @@ def quiz(slug: str):
 def start(slug: str):
     module = module_or_404(slug)
     try:
-        attempt = services.start_attempt(current_user.id, module)
+        attempt = services.start_attempt(current_user.id, module, course_version=get_catalog().course.version)
     except CourseError as error:
         return refuse(error)
     return redirect(url_for(".result", attempt_id=attempt.id), 303)  # an open attempt resumes from there

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,18 +17,20 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def single(qid: str, right: str, *wrong: str, prompt: str = "Which statement is accurate?") -> Question:
     options = (Option(right, correct=True), *(Option(w) for w in wrong))
-    return Question(qid, "single", "risks", prompt, "Because.", "m#p", options=options, objective=1)
+    return Question(qid, "single", "risks", prompt, "Because.", "m#p", options=options, objective=1, level="recall")
 
 
 def multiple(qid: str, right: list[str], wrong: list[str]) -> Question:
     options = (*(Option(r, correct=True) for r in right), *(Option(w) for w in wrong))
     prompt = "Which are accurate? Select all that apply."
-    return Question(qid, "multiple", "risks", prompt, "Because.", "m#p", options=options, objective=1)
+    return Question(qid, "multiple", "risks", prompt, "Because.", "m#p", options=options, objective=1, level="recall")
 
 
 def true_false(qid: str, answer: bool, prompt: str = "", objective: int = 1) -> Question:
     prompt = prompt or f"Statement {qid}."
-    return Question(qid, "true_false", "legal", prompt, "Because.", "m#p", answer=answer, objective=objective)
+    return Question(
+        qid, "true_false", "legal", prompt, "Because.", "m#p", answer=answer, objective=objective, level="recall"
+    )
 
 
 def catalog(*banks: list[Question], objectives: int = 1) -> Catalog:
@@ -213,8 +216,9 @@ def test_right_option_shortest_in_more_than_half_is_flagged_and_ties_do_not_coun
 def test_objectives_with_no_question_or_fewer_than_three_are_flagged():
     bank = [true_false(f"o2-{i}", i % 2 == 0, objective=2) for i in range(2)]
     bank += [true_false(f"o3-{i}", i % 2 == 0, objective=3) for i in range(3)]
-    bank += [true_false("missing", True, objective=0)]  # the loader's error to report; the lint skips it
+    bank += [true_false("missing", True, objective=0)]  # the loader's error in a file; the lint names it too
     assert warnings(catalog(bank, objectives=3), "objective") == [
+        "quizzes/m1.yaml:0: 'missing': no objective",
         "quizzes/m1.yaml:1: objective 1 of module 'm1' has no question",
         "quizzes/m1.yaml:1: objective 2 of module 'm1' has 2 questions, fewer than 3: "
         "a trainee who misses it cannot be retested with an unseen question",
@@ -235,7 +239,8 @@ def test_check_content_reports_each_new_rule_on_a_fixture_course(tmp_path):
     shutil.copy(FIXTURES / "lint" / "02-beta.yaml", course / "quizzes" / "02-beta.yaml")
     report = check_content(course / "lessons", course / "quizzes")
     assert report.catalog is not None and report.errors == []
-    beta = [str(w) for w in report.warnings if w.path == "quizzes/02-beta.yaml"]
+    # the fixture predates levels: its "no level" warnings are tested in test_levels.py
+    beta = [str(w) for w in report.warnings if w.path == "quizzes/02-beta.yaml" and "no level" not in w.message]
     assert beta == [
         "quizzes/02-beta.yaml:1: 4 of 4 true/false answers are true (100%); "
         "keep the share of true answers between 40% and 60%",
@@ -249,3 +254,55 @@ def test_check_content_reports_each_new_rule_on_a_fixture_course(tmp_path):
     ]
     # every question of the valid fixture tests alpha's first objective: its second has none
     assert "quizzes/01-alpha.yaml:1: objective 2 of module 'alpha' has no question" in map(str, report.warnings)
+
+
+# --- 6. cognitive levels and multiple-select structure (issue 22) ----------------------------------------
+
+
+def levelled(levels: str) -> list[Question]:
+    """One true/false question per letter: a(pplication), u(nderstanding), r(ecall); alternately true."""
+    names = {"a": "application", "u": "understanding", "r": "recall"}
+    return [
+        replace(true_false(f"q{i}", i % 2 == 0, f"Statement number {i} about {names[c]}."), level=names[c])
+        for i, c in enumerate(levels)
+    ]
+
+
+@pytest.mark.parametrize(("levels", "flagged"), [
+    ("aaaauuurrr", []),
+    ("aaaauuuurr", []),
+    ("aaauuuuurr", ["3 of 10 questions are application (30%); at least 35%"]),
+    ("aaaaurrrrr", ["5 of 10 questions are recall (50%); at most 40%"]),
+    ("aaaaaaauuuuuurrrrrrr", []),  # 7/20 = 35% application and 7/20 = 35% recall: both limits are inclusive
+    ("aaaaaauuuuuuurrrrrrr", ["6 of 20 questions are application (30%); at least 35%"]),
+    ("aaaaaaauuuuurrrrrrrr", []),  # 8/20 = 40% recall: still allowed
+    ("aaaaaaauuuurrrrrrrrr", ["9 of 20 questions are recall (45%); at most 40%"]),
+])  # fmt: skip
+def test_level_shares_per_bank(levels, flagged):
+    found = [w.split(": ", 1)[1] for w in warnings(catalog(levelled(levels)), "questions are")]
+    assert [w[: len(f)] for w, f in zip(found, flagged, strict=False)] == flagged and len(found) == len(flagged)
+
+
+def test_a_question_without_a_level_or_objective_is_named():
+    bank = [replace(q, level="") for q in levelled("aaaauuurrr")[:1]] + levelled("aaaauuurrr")[1:]
+    bank.append(replace(true_false("no-objective", True, "A statement without an objective."), objective=0))
+    assert warnings(catalog(bank), "no level") == ["quizzes/m1.yaml:0: 'q0': no level"]
+    assert warnings(catalog(bank), "no objective") == ["quizzes/m1.yaml:0: 'no-objective': no objective"]
+
+
+def test_multiple_select_items_that_all_have_the_same_number_of_wrong_options_are_flagged():
+    two_wrong = [multiple(f"m{i}", [f"R{i}a", f"R{i}b", f"R{i}c"], [f"W{i}a", f"W{i}b"]) for i in range(3)]
+    assert warnings(catalog(two_wrong), "multiple-select") == [
+        "quizzes/m1.yaml:1: all 3 multiple-select questions have 2 wrong options; vary the number (1 to 3) "
+        "so it cannot be learnt"
+    ]
+    varied = [*two_wrong[:2], multiple("m9", ["R9a", "R9b"], ["W9a", "W9b", "W9c"])]
+    assert warnings(catalog(varied), "multiple-select") == []
+    assert warnings(catalog(two_wrong[:1]), "multiple-select") == []  # one item has no spread to judge
+
+
+def test_a_multiple_select_item_with_no_wrong_option_is_flagged():
+    everything = multiple("all-right", ["A", "B", "C"], [])
+    assert warnings(catalog([everything, multiple("other", ["A", "B"], ["C"])]), "no wrong option") == [
+        "quizzes/m1.yaml:0: 'all-right': a multiple-select question with no wrong option"
+    ]

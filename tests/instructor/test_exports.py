@@ -38,6 +38,7 @@ HEADER = [
     "cohorts",
     "module",
     "quiz_version",
+    "course_version",
     "attempt",
     "question_id",
     "theme",
@@ -118,8 +119,11 @@ def test_answers_csv_has_one_row_per_served_question_with_its_values(app, course
     assert len(rows) == 3 * count
     tess_rows = [r for r in rows if r["email"] == course.tess.email]
     assert [r["attempt"] for r in tess_rows] == ["1"] * count + ["2"] * count
+    course_version = catalog(app).course.version
+    assert course_version  # the real course is versioned (course.yaml)
     for row in rows:
         assert row["module"] == course.module.slug and row["quiz_version"] == version
+        assert row["course_version"] == course_version  # stamped when the attempt started
         assert UTC_Z.match(row["started_utc"]) and UTC_Z.match(row["submitted_utc"])
         assert row["correct"] in ("0", "1") and 0 <= float(row["score"]) <= 1
     assert {r["cohorts"] for r in tess_rows} == {"Alpha; Charlie"}
@@ -208,6 +212,8 @@ def test_xapi_statements_per_attempt_with_adl_verbs(app, course):
     assert passed["object"]["id"] == quiz_id
     assert passed["result"]["success"] is True
     assert passed["result"]["score"] == {"scaled": 1.0, "raw": float(count), "min": 0, "max": float(count)}
+    version = catalog(app).course.version
+    assert {s["context"]["extensions"]["http://localhost/xapi/course-version"] for s in lines} == {version}
 
 
 def test_statement_ids_are_unique_and_the_same_in_every_download(app, course):

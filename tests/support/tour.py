@@ -114,6 +114,7 @@ def build_tour(app, make_user, runner) -> Tour:
     add(Stop("verify, unknown", "/verify/NOPE-NOPE-NOPE", status=404))
     add(Stop("not found", "/no-such-page", status=404))
     add(Stop("accessibility statement", "/accessibility"))
+    add(Stop("sources and review dates", "/sources"))
     # A trainee half-way, with attempts open
     add(Stop("dashboard, in progress", "/dashboard", "bea"))
     for question_type in QUESTION_TYPES:
