@@ -269,10 +269,13 @@ def request(port: int, method: str, path: str, cookie: str = "", body: str = "")
     return response.status, {"location": response.getheader("Location"), "set-cookie": cookies}, text
 
 
+SESSION_COOKIES = ("session=", "__Host-session=")  # development, production
+
+
 def session_cookie(set_cookies: list[str], old: str) -> str:
     for header in set_cookies:
         pair = header.split(";", 1)[0]
-        if pair.startswith("session="):
+        if pair.startswith(SESSION_COOKIES):
             return pair
     return old
 
@@ -458,6 +461,7 @@ def main() -> int:
         "SECRET_KEY": secrets.token_hex(32),
         "COURSE_ENV": "production",
         "TRUSTED_HOSTS": "127.0.0.1,localhost",
+        "BASE_URL": "https://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     servers: list[Server] = []
@@ -533,7 +537,7 @@ def main() -> int:
                 )
                 if not rotate:
                     wrk(port, path, 1, args.connections, script)  # warm-up
-                runs[which] = (port, path, script, any(c.startswith("session=") for c in probe[1]["set-cookie"]))
+                runs[which] = (port, path, script, any(c.startswith(SESSION_COOKIES) for c in probe[1]["set-cookie"]))
             # The machine's speed drifts within seconds: each round runs the page (this code, then the
             # baseline) and hello-world right after it, and the page's ratio is the median of the rounds'.
             # The submit pool allows one run.

@@ -67,6 +67,11 @@ def _check_production(config: dict[str, Any]) -> None:
             "Set TRUSTED_HOSTS (or SERVER_NAME) in production, so links on certificates and in exports "
             "never use a Host header a visitor made up"
         )
+    if not config.get("BASE_URL"):
+        raise RuntimeError(
+            "Set BASE_URL in production (the site's public address, e.g. https://course.example.org): "
+            "every link in an email is built on it, never on the Host header of the request that sent it"
+        )
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -154,6 +159,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         config["SECRET_KEY"] = _secret_key(instance_path, production)
     if config["PRODUCTION"]:
         _check_production(config)
+        # `__Host-`: the browser keeps the cookie only if Secure, on Path=/ and without Domain, so no
+        # sibling subdomain can set or shadow it (ASVS 5.0 3.3.1, 3.3.3).
+        config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
     if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
         # Fail fast when Redis is away (the in-memory fallback takes over) instead of hanging requests.
         config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})

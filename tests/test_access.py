@@ -61,6 +61,7 @@ TABLE = [
     ("accounts.account", "GET", "/account", None, same(200)),
     ("accounts.join_cohort", "POST", "/account/join", {}, same(400)),
     ("accounts.join", "GET", "/join/{code}", None, same(302, 302)),
+    ("accounts.leave_cohort", "POST", "/account/cohorts/999/leave", {}, same(404)),
     ("accounts.change_password", "GET", "/account/password", None, same(200)),
     ("accounts.change_password", "POST", "/account/password", {}, same(400)),
     ("accounts.end_other_sessions", "POST", "/account/sessions/end-others", {}, same(303)),

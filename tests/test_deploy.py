@@ -36,6 +36,7 @@ def test_gunicorn_configuration_checks(tmp_path):
         "COURSE_ENV": "production",
         "SECRET_KEY": "x" * 32,
         "TRUSTED_HOSTS": "course.example",
+        "BASE_URL": "https://course.example",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.db'}",
         "GUNICORN_WORKERS": "2",
     }

@@ -55,3 +55,16 @@ def test_cli_sends_a_test_message(mail_app, mailbox):
     result = mail_app.test_cli_runner().invoke(args=["mail", "test", "eve@example.com"])
     assert result.exit_code == 0, result.output
     assert mailbox.last("eve@example.com")["Subject"] == "Test message"
+
+
+def test_the_outbox_is_private(app_factory, tmp_path):
+    """Review 2026-12 I6: outbox messages hold reset and invitation links; only the app's user reads them."""
+    import stat
+
+    outbox = tmp_path / "elsewhere" / "outbox"
+    app = app_factory(MAIL_OUTBOX_DIR=outbox)
+    with app.test_request_context():
+        assert mail.send("dee@example.com", "Test message", "test")
+    [message] = list(outbox.glob("*.eml"))
+    assert stat.S_IMODE(outbox.stat().st_mode) == 0o700
+    assert stat.S_IMODE(message.stat().st_mode) == 0o600

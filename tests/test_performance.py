@@ -58,7 +58,7 @@ def test_a_changed_file_gets_a_new_hash_in_development(tmp_path):
 
 def test_production_does_not_reload_templates(app_factory, monkeypatch):
     monkeypatch.setenv("COURSE_ENV", "production")
-    app = app_factory(SECRET_KEY="x" * 32, TRUSTED_HOSTS=["course.example"])
+    app = app_factory(SECRET_KEY="x" * 32, TRUSTED_HOSTS=["course.example"], BASE_URL="https://course.example")
     assert app.jinja_env.auto_reload is False
     assert app.extensions["static_hashes"].watch is False
 

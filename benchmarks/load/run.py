@@ -389,6 +389,7 @@ def main() -> int:
         "RATELIMIT_STORAGE_URI": redis_url,
         "COURSE_ENV": "production",
         "TRUSTED_HOSTS": "127.0.0.1,localhost",
+        "BASE_URL": "https://localhost",
         "SECRET_KEY": secrets.token_hex(32),
         "TRUSTED_PROXIES": "1",
         "GUNICORN_ACCESSLOG": str(tmp / "access.log"),

@@ -17,6 +17,7 @@ from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
 from ..identity.models import ROLES, Role, User
 from ..identity.services import end_all_sessions, keep_an_active_admin
+from ..web.inputs import LIKE_ESCAPE, escape_like
 
 PER_PAGE = 50
 STATUSES = ("active", "deactivated", "deleted")
@@ -33,9 +34,12 @@ class UserPage:
 def search(query: str = "", role: str = "", status: str = "", page: int = 1) -> UserPage:
     statement = select(User)
     if query:
-        pattern = f"%{query.lower()}%"
+        pattern = f"%{escape_like(query.lower())}%"  # the admin's `%` and `_` are text, not wildcards
         statement = statement.where(
-            or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern))
+            or_(
+                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(User.display_name).like(pattern, escape=LIKE_ESCAPE),
+            )
         )
     if role in ROLES:
         statement = statement.where(User.role == role)

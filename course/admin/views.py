@@ -14,6 +14,7 @@ from ..identity.auth import require_role
 from ..identity.models import ROLES, Role
 from ..privacy import data_rights
 from ..privacy.views import json_download
+from ..web.inputs import query_int
 from . import operations
 from .forms import ActiveForm, EraseForm, ResetForm, RoleForm
 
@@ -29,12 +30,11 @@ def _admins_only():
 @bp.get("/")
 def users():
     args = request.args
-    page = args.get("page", "1")
     result = operations.search(
         query=args.get("q", "").strip()[:100],
         role=args.get("role", ""),
         status=args.get("status", ""),
-        page=int(page) if page.isdigit() and int(page) < 100_000 else 1,
+        page=query_int(args.get("page"), high=99_999) or 1,
     )
     return render_template(
         "admin/users.html",

@@ -53,6 +53,9 @@ class QuestionType:
     xapi: str  # the xAPI interactionType of an answer statement
     template: str  # the partial that draws the controls of an open question
     hint: str = ""  # shown above the controls
+    # True when "Right"/"Wrong" beside the trainee's answer gives the right answer away (two options):
+    # the draw then counts the question as revealed once a review has shown its verdict.
+    verdict_reveals_key: bool = False
 
     def validate(self, q: LinedDict, out: Collector) -> dict[str, Any]:
         """The type's Question fields (options, answer or pairs), reporting every problem to `out`."""
@@ -203,6 +206,7 @@ class TrueFalse(_OneChoice):
     name = "true_false"
     fields = frozenset({"answer"})
     xapi = "true-false"
+    verdict_reveals_key = True  # "Wrong" beside "True" says "False"
 
     def validate(self, q: LinedDict, out: Collector) -> dict[str, Any]:
         answer = q.get("answer")

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, select, update
 
 from ..extensions import db
 from . import stall
@@ -75,3 +75,21 @@ def _upsert_statement(dialect: str, model, keys: tuple[str, ...], columns: tuple
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={column: statement.excluded[column] for column in columns}
     )
+
+
+def lock_for_update(model, *where) -> None:
+    """Take the lock a check-then-write use case needs, held until its commit, so that two requests never
+    both pass the check on what the other is about to change:
+    - PostgreSQL: ``SELECT ... FOR UPDATE`` of the rows. A second request waits here until the first
+      commits; its later statements read what the first one committed.
+    - SQLite (one writer at a time; SQLAlchemy renders no FOR UPDATE there): a write to the rows that
+      changes nothing, as the transaction's first statement. It takes the database's write lock (waiting
+      up to the busy timeout, as ``BEGIN IMMEDIATE`` would), so every read that follows is of the last
+      commit. Call it before the use case's first write."""
+    if db.engine.dialect.name == "sqlite":
+        key = model.__table__.primary_key.columns[0]
+        db.session.execute(
+            update(model).where(*where).values({key.name: key}), execution_options={"synchronize_session": False}
+        )
+    else:
+        db.session.execute(select(model.__table__.primary_key.columns[0]).where(*where).with_for_update()).all()

@@ -3,11 +3,12 @@
 - ``GET /healthz``: the process is up and serving (200). Touches neither the database nor Redis.
 - ``GET /readyz``: ready for traffic: the database answers ``SELECT 1`` within READY_TIMEOUT_SECONDS (the
   app's own limit, core/stall.py: a stalled database gets a 503, not a hung check) and, on SQLite, its
-  folder has room to write. 200, or 503 with a JSON body naming what failed. When the rate limits live in
-  Redis (``RATELIMIT_STORAGE_URI=redis://...``) and Redis does not answer, the app still serves fully
-  (limits are counted in memory meanwhile): 200 with ``"status": "degraded"`` and ``degraded: ["redis"]``,
-  so a balancer never takes every instance out for it. A load balancer should route on /readyz; a
-  supervisor restarts on /healthz.
+  folder has room to write. 200, or 503 with a JSON body naming what failed: only the component's name,
+  unless the caller sends the metrics token (the detail, which names the database host, port and user,
+  always goes to the log). When the rate limits live in Redis (``RATELIMIT_STORAGE_URI=redis://...``) and
+  Redis does not answer, the app still serves fully (limits are counted in memory meanwhile): 200 with
+  ``"status": "degraded"`` and ``degraded: ["redis"]``, so a balancer never takes every instance out for
+  it. A load balancer should route on /readyz; a supervisor restarts on /healthz.
 
 Both are plain GETs (no CSRF), need no log-in, are exempt from rate limits and are never cached.
 """
@@ -25,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from ..extensions import db, limiter
 from . import stall
+from .metrics import has_metrics_token
 from .observability import error_log
 
 _last_state: dict[str, str] = {}
@@ -107,6 +109,8 @@ def readyz():
         _log_change(name, result, logging.WARNING if name == "redis" else logging.ERROR)
     degraded = ["redis"] if checks.get("redis", "ok") != "ok" else []
     failed = sorted(name for name, result in checks.items() if result != "ok" and name not in degraded)
+    if (failed or degraded) and not has_metrics_token():  # the detail (host, port, database, user) is in the log
+        checks = {name: "ok" if result == "ok" else "unavailable" for name, result in checks.items()}
     status = "unavailable" if failed else "degraded" if degraded else "ok"
     body = jsonify(status=status, failed=failed, degraded=degraded, checks=checks)
     return _no_store(body), 503 if failed else 200

@@ -14,6 +14,7 @@ Rules every caller follows:
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import ssl
 from datetime import UTC, datetime
@@ -70,11 +71,14 @@ def _deliver_smtp(message: EmailMessage) -> None:
 
 
 def _deliver_outbox(message: EmailMessage) -> Path:
+    """The message as a file only the app's user may read: it may hold a reset or invitation link."""
     outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
+    outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     path = outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml"
-    path.write_bytes(bytes(message))
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(bytes(message))
     return path
 
 

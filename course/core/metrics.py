@@ -79,12 +79,18 @@ def _submitted(module: str, passed: bool | None = None, **_) -> None:
     ATTEMPTS_SUBMITTED.labels(module, str(bool(passed)).lower()).inc()
 
 
+def has_metrics_token() -> bool:
+    """The request carries `Authorization: Bearer <METRICS_TOKEN>` (compared in constant time); never
+    true while METRICS_TOKEN is unset. /metrics and the detail of /readyz answer only to it."""
+    token = current_app.config.get("METRICS_TOKEN")
+    presented = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(presented.encode(), f"Bearer {token}".encode())
+
+
 @bp.get("/metrics")
 @limiter.exempt
 def metrics():
-    token = current_app.config.get("METRICS_TOKEN")
-    presented = request.headers.get("Authorization", "")
-    if not token or not hmac.compare_digest(presented.encode(), f"Bearer {token}".encode()):
+    if not has_metrics_token():
         abort(404)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -53,13 +53,47 @@ def cohort_by_code(code: str) -> Cohort:
     return cohort
 
 
+class StaffCannotJoin(AccountError):
+    status = 403
+
+
+STAFF_REFUSED = (
+    "Staff accounts (instructors and admins) do not join cohorts as trainees. To follow a cohort, ask an "
+    "admin to make you one of its instructors."
+)
+
+
+def refuse_staff(user: User) -> None:
+    """Only trainees are members of a cohort: a member's answers are open to the cohort's instructors."""
+    if user.role != Role.TRAINEE:
+        raise StaffCannotJoin(STAFF_REFUSED)
+
+
 def join(user_id: int, code: str) -> Cohort:
     cohort = cohort_by_code(code)
+    refuse_staff(db.session.get(User, user_id))
     db.session.add(CohortMember(cohort_id=cohort.id, user_id=user_id))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # already a member: joining twice is harmless
+    return cohort
+
+
+class NotAMember(AccountError):
+    status = 404
+
+
+def leave(user_id: int, cohort_id: int) -> Cohort:
+    """The trainee leaves the cohort: its instructors no longer see their record (the record stays)."""
+    cohort = db.session.get(Cohort, cohort_id)
+    gone = db.session.execute(
+        delete(CohortMember).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
+    ).rowcount
+    if cohort is None or not gone:
+        db.session.rollback()
+        raise NotAMember("You are not in this cohort.")
+    db.session.commit()
     return cohort
 
 

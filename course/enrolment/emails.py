@@ -1,4 +1,4 @@
-"""The enrolment messages: an invitation to a cohort, and a note to an account put in one.
+"""The enrolment message: an invitation to a cohort.
 
 Web layer (it reads the app's settings); each returns whether the message left.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import current_app
 
 from ..core import mail
-from ..identity.models import User
 from .models import Invitation
 
 
@@ -22,16 +21,4 @@ def send_invitation(invitation: Invitation, cohort_name: str, inviter: str, toke
         inviter=inviter,
         expires=invitation.expires_at,
         url=mail.link("accounts.accept_invitation", token=token),
-    )
-
-
-def send_added_to_cohort(user: User, cohort_name: str, inviter: str) -> bool:
-    return mail.send(
-        user.email,
-        f"You are in the cohort “{cohort_name}”",
-        "added_to_cohort",
-        name=user.display_name,
-        cohort=cohort_name,
-        inviter=inviter,
-        url=mail.link("accounts.login"),
     )

@@ -9,17 +9,24 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..identity.forms import PASSWORD_HINT, NewPassword
 from ..identity.models import NAME_MAX
+from ..web.inputs import SingleLine, strip
 
 
 class InviteForm(FlaskForm):
     emails = TextAreaField(
         "Paste emails",
         validators=[Optional()],
-        description="One per line, optionally followed by a comma and the person's name: ana@clinic.org, Ana Ruiz",
+        description=(
+            "Paste from your email program or a spreadsheet: one per line, or separated by ; or commas. "
+            "Ana Ruiz <ana@clinic.org> and ana@clinic.org, Ana Ruiz both work; repeated emails count once."
+        ),
     )
     file = FileField(
         "Or upload a CSV file",
-        description="Columns email,name (a header row is fine; commas or semicolons; UTF-8). At most 1,000 rows.",
+        description=(
+            "A CSV (UTF-8, commas or semicolons) whose first row names the columns: email, and name or "
+            "first name and last name; other columns and empty rows are ignored. At most 1,000 rows."
+        ),
     )
 
 
@@ -29,9 +36,15 @@ class ConfirmInviteForm(FlaskForm):
 
 class AcceptForm(FlaskForm):
     display_name = StringField(
-        "Your name (shown on your certificate)", validators=[DataRequired(), Length(max=NAME_MAX)]
+        "Your name (shown on your certificate)",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=NAME_MAX), SingleLine()],
     )
     password = PasswordField("Choose a password", validators=[DataRequired(), NewPassword()], description=PASSWORD_HINT)
     confirm = PasswordField(
         "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
     )
+
+
+class ConfirmAcceptForm(FlaskForm):
+    """The signed-in account holder's "Join" button: a POST with its CSRF token, never a GET."""

@@ -1,51 +1,46 @@
-"""Inviting trainees to a cohort: a pasted list or a CSV (`email,name`), checked whole before anything is
-made, then invitations for new people and cohort places for existing accounts.
+"""Inviting trainees to a cohort: a pasted list or a CSV, read by `roster.parse` (the entries it cannot use
+are listed, the rest go through), previewed, then one invitation per email not yet in the cohort.
 
-`parse_roster` is pure: it decodes (UTF-8, with or without a BOM), finds the separator (comma or
-semicolon), skips a header, and reports every bad row by line number. Nothing is written until the
-instructor confirms a clean preview, which travels back signed (it cannot be altered on the way).
+An invitation is an offer, never a placement (review 2026-12 M1): whoever the email belongs to, it gets
+the same email with a link, and the preview says the same for every row, so an instructor learns
+nothing about which emails have accounts. A new person chooses a password on the link's page; the
+holder of an existing account accepts while signed in as it. Staff accounts never join a cohort.
+Accepting is one atomic step: the invitation is claimed with a conditional UPDATE, so of several
+submissions of one link exactly one makes the account (and is signed in), and the others are refused.
+
+Nothing is written until the instructor confirms the preview, which travels back signed (it cannot be
+altered on the way).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..clock import utcnow
+from ..core.database import lock_for_update
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
 from ..identity import tokens
 from ..identity.models import EMAIL_MAX, NAME_MAX, Role, User
 from ..identity.passwords import hash_password, password_problem
-from ..identity.services import WeakPassword, find_user, normalise_email
+from ..identity.services import WeakPassword, find_user
+from ..web.inputs import text_problem
+from . import roster
+from .cohorts import refuse_staff
 from .models import Cohort, CohortInstructor, CohortMember, Invitation
+from .roster import Roster, RosterRow
 
 PREVIEW_MAX_AGE = 3600
 
 
 class RosterError(CourseError):
     """The upload as a whole cannot be read (encoding, size); nothing was changed."""
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    line: int
-    email: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Roster:
-    rows: tuple[RosterRow, ...]
-    problems: tuple[str, ...]
 
 
 def decode(raw: bytes) -> str:
@@ -58,49 +53,12 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
-def _separator(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first.count(";") > first.count(",") else ","
-
-
 def parse_roster(text: str, max_rows: int) -> Roster:
-    text = text.lstrip("\ufeff")
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if lines and lines[0][1].strip().lower().lstrip('"').startswith("email"):
-        lines = lines[1:]  # a header row
-    if len(lines) > max_rows:
-        raise RosterError(
-            f"The list has {len(lines):,} rows; at most {max_rows:,} can be invited at once. "
-            "Split it into smaller lists. Nothing was changed."
-        )
-    separator = _separator(text)
-    rows, problems, seen = [], [], {}
-    for number, line in lines:
-        cells = [cell.strip() for cell in next(csv.reader(io.StringIO(line), delimiter=separator), [])]
-        raw_email = cells[0] if cells else ""
-        name = cells[1] if len(cells) > 1 else ""
-        if len(cells) > 2 and any(cells[2:]):
-            problems.append(f"Line {number}: more than two columns (expected email, name).")
-            continue
-        if len(raw_email) > EMAIL_MAX:
-            problems.append(f"Line {number}: the email is longer than {EMAIL_MAX} characters.")
-            continue
-        try:
-            email = normalise_email(validate_email(raw_email, check_deliverability=False).normalized)
-        except EmailNotValidError:
-            problems.append(f"Line {number}: “{raw_email[:60]}” is not an email address.")
-            continue
-        if len(name) > NAME_MAX:
-            problems.append(f"Line {number}: the name is longer than {NAME_MAX} characters.")
-            continue
-        if email in seen:
-            problems.append(f"Line {number}: {email} is a duplicate of line {seen[email]}.")
-            continue
-        seen[email] = number
-        rows.append(RosterRow(number, email, name or email.split("@")[0]))
-    if not rows and not problems:
-        problems.append("The list is empty: give one email per line, optionally followed by a comma and a name.")
-    return Roster(tuple(rows), tuple(problems))
+    """The list read by `roster.parse` under this site's limits and names rule."""
+    try:
+        return roster.parse(text, roster.Limits(max_rows, EMAIL_MAX, NAME_MAX, text_problem))
+    except roster.TooLong as error:
+        raise RosterError(str(error)) from None
 
 
 # --- the signed preview ----------------------------------------------------------------------------------
@@ -142,9 +100,10 @@ def cohort_for(viewer: User, cohort_id: int) -> Cohort:
     return cohort
 
 
+# Every email not in the cohort reads the same: whether it has an account (a trainee's, or staff's) is
+# for its holder to find out on the link's page, not for the instructor.
 OUTCOMES = {
-    "invite": "New: gets an invitation to choose a password",
-    "join": "Has an account: joins the cohort",
+    "invite": "Gets an email with a link to join the cohort",
     "member": "Already in this cohort: nothing to do",
     "renew": "Already invited: the invitation is sent again",
 }
@@ -159,23 +118,20 @@ class PlanRow:
 
 
 def plan(cohort_id: int, rows: tuple[RosterRow, ...], now: datetime) -> list[PlanRow]:
+    """What confirming would do for each row. Only what the instructor can already see is told apart:
+    the cohort's members (on the matrix) and its pending invitations (on the invitations page)."""
     emails = [r.email for r in rows]
-    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
     members = set(
         db.session.scalars(
-            select(CohortMember.user_id).where(
-                CohortMember.cohort_id == cohort_id, CohortMember.user_id.in_([u.id for u in users.values()])
-            )
+            select(User.email)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort_id, User.email.in_(emails))
         )
     )
     pending = {i.email for i in _pending(cohort_id, now, emails)}
     result = []
     for row in rows:
-        user = users.get(row.email)
-        if user is not None:
-            outcome = "member" if user.id in members else "join"
-        else:
-            outcome = "renew" if row.email in pending else "invite"
+        outcome = "member" if row.email in members else "renew" if row.email in pending else "invite"
         result.append(PlanRow(row.line, row.email, row.name, outcome))
     return result
 
@@ -199,17 +155,19 @@ def pending(cohort_id: int, now: datetime | None = None) -> list[Invitation]:
 @dataclass(frozen=True)
 class Outcome:
     invitations: list[Invitation]  # new or renewed: each needs its email
-    joined: list[User]  # existing accounts put in the cohort: each gets a note
     unchanged: int
 
 
 def invite(actor: User, cohort: Cohort, rows: tuple[RosterRow, ...], days: int, now: datetime | None = None) -> Outcome:
-    """Apply a confirmed preview in one transaction. The caller sends the emails after it."""
+    """Apply a confirmed preview in one transaction. The caller sends the emails after it. The cohort's row
+    is locked first, so a preview confirmed twice at once (a double click, two tabs) plans the second
+    time with the first one's invitations in view: one invitation per email."""
     now = now or utcnow()
+    lock_for_update(Cohort, Cohort.id == cohort.id)
     expires = now + timedelta(days=days)
     planned = plan(cohort.id, rows, now)
     existing = {i.email: i for i in _pending(cohort.id, now, [p.email for p in planned if p.outcome == "renew"])}
-    invitations, joined, unchanged = [], [], 0
+    invitations, unchanged = [], 0
     for row in planned:
         if row.outcome == "invite":
             invitation = Invitation(
@@ -226,17 +184,10 @@ def invite(actor: User, cohort: Cohort, rows: tuple[RosterRow, ...], days: int, 
             invitation = existing[row.email]
             invitation.expires_at = expires
             invitations.append(invitation)
-        elif row.outcome == "join":
-            user = find_user(row.email)
-            db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
-            audit.record(
-                actor.id, user.id, "invite", f"Added to the cohort “{cohort.name}” from an invitation list", now
-            )
-            joined.append(user)
         else:
             unchanged += 1
     db.session.commit()
-    return Outcome(invitations, joined, unchanged)
+    return Outcome(invitations, unchanged)
 
 
 def mark_sent(invitations: list[Invitation], now: datetime | None = None) -> None:
@@ -298,37 +249,92 @@ def open_invitation(secret: str, token: str, now: datetime | None = None) -> tup
     return invitation, db.session.get(Cohort, invitation.cohort_id)
 
 
-def accept(secret: str, token: str, name: str, password: str, now: datetime | None = None) -> tuple[User, bool]:
-    """Accept: a new account (its email confirmed by the link) in the cohort. When an account with this email
-    exists by now, it only joins the cohort. Returns (user, created)."""
-    now = now or utcnow()
-    invitation, cohort = open_invitation(secret, token, now)
-    user = find_user(invitation.email)
-    created = user is None
-    if created:
-        problem = password_problem(password, invitation.email)
-        if problem:
-            raise WeakPassword(problem)
-        name = (name or "").strip()[:NAME_MAX] or invitation.name
-        user = User(
-            email=invitation.email,
-            display_name=name,
-            password_hash=hash_password(password),
-            role=Role.TRAINEE,
-            email_verified_at=now,
+class AlreadyAccepted(Conflict):
+    """Another submission of the same link won (409): it made the account or placed it in the cohort."""
+
+
+class NotForThisAccount(CourseError):
+    status = 403
+
+
+def _claim(invitation: Invitation, now: datetime) -> None:
+    """Mark the invitation accepted, if it still can be, as this transaction's first write: the row's
+    lock (PostgreSQL) or the database's write lock (SQLite) is held until the commit, and a second
+    submission waits for it, then finds the invitation taken and changes nothing."""
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
         )
-        db.session.add(user)
-        db.session.flush()
+        .values(accepted_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise AlreadyAccepted(tokens.USED)
+    invitation.accepted_at = now
+
+
+def _finish(invitation: Invitation, user: User) -> None:
+    invitation.user_id = user.id
     member = db.session.scalar(
-        select(CohortMember.id).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+        select(CohortMember.id).where(CohortMember.cohort_id == invitation.cohort_id, CohortMember.user_id == user.id)
     )
     if member is None:
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
-    invitation.accepted_at = now
-    invitation.user_id = user.id
+        db.session.add(CohortMember(cohort_id=invitation.cohort_id, user_id=user.id))
     try:
         db.session.commit()
-    except IntegrityError:  # the same link opened twice at once
+    except IntegrityError:  # the account was made, or joined with the code, at this very moment
         db.session.rollback()
-        raise tokens.InvalidLink(tokens.USED) from None
-    return user, created
+        raise AlreadyAccepted(tokens.USED) from None
+
+
+def accept(secret: str, token: str, name: str, password: str, now: datetime | None = None) -> User:
+    """A new account (its email confirmed by the link) in the cohort, for an email without one. Raises
+    AccountExists when the email has an account by now (its holder accepts signed in), AlreadyAccepted
+    when another submission of the link came first."""
+    now = now or utcnow()
+    invitation, _ = open_invitation(secret, token, now)
+    if find_user(invitation.email) is not None:
+        raise AccountExists(ACCOUNT_EXISTS)
+    problem = password_problem(password, invitation.email)
+    if problem:
+        raise WeakPassword(problem)
+    name = (name or "").strip()[:NAME_MAX] or invitation.name
+    if text_problem(name):
+        raise CourseError(text_problem(name))
+    password_hash = hash_password(password)  # slow: before the claim, so no lock waits for it
+    _claim(invitation, now)
+    user = User(
+        email=invitation.email, display_name=name, password_hash=password_hash, role=Role.TRAINEE, email_verified_at=now
+    )
+    db.session.add(user)
+    _finish(invitation, user)
+    return user
+
+
+def accept_signed_in(secret: str, token: str, user: User, now: datetime | None = None) -> Cohort:
+    """The holder of an existing account, signed in as it, takes the place the invitation offers."""
+    now = now or utcnow()
+    invitation, cohort = open_invitation(secret, token, now)
+    if user.email != invitation.email:
+        raise NotForThisAccount(
+            f"This invitation is for {invitation.email}. Log out, then log in with that account and open the "
+            "link again."
+        )
+    refuse_staff(user)
+    _claim(invitation, now)
+    reason = f"Accepted the invitation to the cohort “{cohort.name}”"
+    audit.record(invitation.invited_by_id, user.id, "invite", reason, now)
+    _finish(invitation, user)
+    return cohort
+
+
+class AccountExists(Conflict):
+    pass
+
+
+ACCOUNT_EXISTS = "An account with this email exists now. Log in with it, then open this link again."

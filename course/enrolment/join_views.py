@@ -61,12 +61,24 @@ def join_cohort():
         limits.join_code()
         try:
             cohort = cohorts.join(current_user.id, form.join_code.data)
-        except cohorts.UnknownCohort as exc:
-            form.join_code.errors.append(str(exc))
-        else:
-            flash(f"You joined the cohort “{cohort.name}”.", "success")
-            return redirect(url_for(".account"), 303)
+        except cohorts.AccountError as exc:  # an unknown code (a form error), or a staff account (403)
+            form.join_code.errors.append(exc.message)
+            return account_page(form, 403 if isinstance(exc, cohorts.StaffCannotJoin) else 400)
+        flash(f"You joined the cohort “{cohort.name}”.", "success")
+        return redirect(url_for(".account"), 303)
     return account_page(form, 400)
+
+
+@bp.post("/account/cohorts/<id:cohort_id>/leave")
+@login_required
+def leave_cohort(cohort_id: int):
+    """A trainee leaves a cohort from the account page: its instructors stop seeing their record."""
+    try:
+        cohort = cohorts.leave(current_user.id, cohort_id)
+    except cohorts.NotAMember as exc:
+        return render_template("message.html", title="Not in this cohort", message=exc.message), exc.status
+    flash(f"You left the cohort “{cohort.name}”. Its instructors no longer see your progress.", "success")
+    return redirect(url_for(".account"), 303)
 
 
 @bp.get("/join/<code>")

@@ -16,9 +16,10 @@ from ..identity import sessions
 from ..identity.auth import require_role
 from ..identity.emails import app_secret
 from ..identity.models import Role
+from ..identity.signed_in import own_record
 from ..identity.views import bp as accounts_bp
 from . import emails, invitations
-from .forms import AcceptForm, ConfirmInviteForm, InviteForm
+from .forms import AcceptForm, ConfirmAcceptForm, ConfirmInviteForm, InviteForm
 
 bp = Blueprint("invitations", __name__, url_prefix="/instructor/cohorts/<id:cohort_id>/invitations")
 UPLOAD_ENDPOINTS = {"invitations.preview", "invitations.confirm"}
@@ -58,7 +59,10 @@ def _too_large(error):
     return render_template("message.html", title="The file is too large", message=message, back=back), 413
 
 
-EMPTY_LIST = "Paste one email per line (optionally followed by a comma and a name), or choose a CSV file."
+EMPTY_LIST = (
+    "Paste the list (one person per line, or separated by commas or semicolons; Name <email> works), "
+    "or choose a CSV file."
+)
 
 
 def _page(cohort_id: int, form: InviteForm | None = None, status: int = 200, problems=(), error: str = "", **shown):
@@ -111,6 +115,7 @@ def preview(cohort_id: int):
             return _page(cohort_id, form, 400)
         source = _source(form)
         text = invitations.decode(form.file.data.read()) if source == "file" else form.emails.data or ""
+        form.emails.data = text  # kept in the text box: after a problem the list is corrected there, not re-chosen
         if not text.strip():
             return _page(cohort_id, form, 400, error=EMPTY_LIST, error_title="The list is empty", in_error=source)
         roster = invitations.parse_roster(text, current_app.config["INVITATION_MAX_ROWS"])
@@ -118,13 +123,14 @@ def preview(cohort_id: int):
         return _page(cohort_id, form, 400, error=error.message, in_error=_source(form))
     except CourseError as error:
         return _refuse(error)
-    if roster.problems:
+    if not roster.rows:
         return _page(cohort_id, form, 400, problems=roster.problems, in_error=source)
     signed = invitations.sign_preview(app_secret(), current_user.id, cohort_id, roster.rows)
     return render_template(
         "accounts/invitations_preview.html",
         cohort=cohort,
         rows=invitations.plan(cohort_id, roster.rows, utcnow()),
+        left_out=roster.problems,
         outcomes=invitations.OUTCOMES,
         confirm=ConfirmInviteForm(formdata=None, roster=signed),
         listed=_as_pasted_list(roster.rows),  # put back in the box if the preview is refused (expired, altered)
@@ -149,13 +155,8 @@ def confirm(cohort_id: int):
     inviter = current_user.display_name
     sent = [i for i in outcome.invitations if _send(i, cohort.name, inviter)]
     invitations.mark_sent(sent)
-    notes = sum(emails.send_added_to_cohort(u, cohort.name, inviter) for u in outcome.joined)
-    summary = (
-        f"{len(outcome.invitations)} invited, {len(outcome.joined)} existing account(s) added to the cohort, "
-        f"{outcome.unchanged} already in it."
-    )
-    flash(summary, "success")
-    failed = len(outcome.invitations) - len(sent) + len(outcome.joined) - notes
+    flash(f"{len(outcome.invitations)} invited, {outcome.unchanged} already in the cohort.", "success")
+    failed = len(outcome.invitations) - len(sent)
     if failed:
         flash(f"{failed} email(s) could not be sent just now. Nothing is lost: use “Send again” below later.", "error")
     return redirect(url_for(".index", cohort_id=cohort_id), 303)
@@ -192,28 +193,51 @@ def revoke(cohort_id: int, invitation_id: int):
     return redirect(url_for(".index", cohort_id=cohort_id), 303)
 
 
+def _link_refused(error: CourseError):
+    return render_template("message.html", title="This link does not work", message=error.message), error.status
+
+
 @accounts_bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
+    """The link in an invitation email: a new person chooses a password here; the holder of an existing
+    account accepts while signed in as it (only the POST accepts)."""
     token = token[:512]
     try:
         invitation, cohort = invitations.open_invitation(app_secret(), token)
     except CourseError as error:
-        return render_template("message.html", title="This link does not work", message=error.message), error.status
+        return _link_refused(error)
     if invitations.find_user(invitation.email) is not None:
-        invitations.accept(app_secret(), token, "", "")
-        flash(f"You are in the cohort “{cohort.name}”. Log in with your existing account.", "success")
-        return redirect(url_for("accounts.login"), 303)
+        return _accept_signed_in(token, invitation, cohort)
     form = AcceptForm(display_name=invitation.name)
     if form.validate_on_submit():
         try:
-            user, _ = invitations.accept(app_secret(), token, form.display_name.data, form.password.data)
+            user = invitations.accept(app_secret(), token, form.display_name.data, form.password.data)
         except invitations.WeakPassword as error:
             form.password.errors.append(error.message)
         except CourseError as error:
-            return render_template("message.html", title="This link does not work", message=error.message), 400
+            return _link_refused(error)
         else:
-            sessions.begin(user)
+            sessions.begin(user)  # only the submission that made the account
             flash(f"Welcome, {user.display_name}. You are in the cohort “{cohort.name}”.", "success")
             return redirect(url_for("learning.dashboard"), 303)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/accept.html", form=form, invitation=invitation, cohort=cohort), status
+
+
+def _accept_signed_in(token: str, invitation, cohort):
+    if not current_user.is_authenticated:
+        status = 401 if request.method == "POST" else 200
+        return render_template("accounts/accept_signed_in.html", invitation=invitation, cohort=cohort), status
+    if request.method == "POST":
+        form = ConfirmAcceptForm()
+        if not form.validate_on_submit():
+            return _link_refused(CourseError("This form has expired. Open the link again."))
+        try:
+            invitations.accept_signed_in(app_secret(), token, own_record())
+        except CourseError as error:
+            return _link_refused(error)
+        flash(f"You joined the cohort “{cohort.name}”.", "success")
+        return redirect(url_for("accounts.account"), 303)
+    return render_template(
+        "accounts/accept_signed_in.html", invitation=invitation, cohort=cohort, form=ConfirmAcceptForm()
+    )

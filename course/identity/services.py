@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.database import lock_for_update
 from ..errors import Conflict, CourseError
 from ..extensions import db
 from .models import ROLES, Role, User, UserSession, new_session_token
@@ -80,13 +81,17 @@ def register(
 
 
 def keep_an_active_admin(user: User) -> None:
-    """Refuse to demote, deactivate or erase the last active admin: no one could run the course after it."""
+    """Refuse to demote, deactivate or erase the last active admin: no one could run the course after it.
+
+    Two admins demoting (or deactivating, or erasing) each other at the same moment must not both see
+    the other one as the admin who stays: the admins are counted inside the transaction that makes the
+    change, after locking their rows (`database.lock_for_update`), and the caller's commit releases them.
+    """
     if user.role != Role.ADMIN or not user.active:
         return
-    others = db.session.scalar(
-        select(User.id).where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id).limit(1)
-    )
-    if others is None:
+    active_admin = (User.role == Role.ADMIN, User.active.is_(True))
+    lock_for_update(User, *active_admin)
+    if db.session.scalar(select(User.id).where(*active_admin, User.id != user.id).limit(1)) is None:
         raise Conflict("This is the last active admin. Make another account admin first.")
 
 

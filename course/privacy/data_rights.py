@@ -2,16 +2,18 @@
 
 Erasure keeps the account row as a tombstone (so attempts, which the question statistics count, stay
 correct and anonymous) and removes what identifies the person: email, name, password, cohort places,
-invitations, reminder choices. Their certificate is revoked, so verification says so.
+invitations, reminder choices, and what staff wrote about them in the audit trail (the actions stay).
+Their certificate is revoked, so verification says so.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from .. import audit
@@ -28,6 +30,7 @@ from ..quizzes.grading import describe_answer
 from ..quizzes.models import QuizAllowance, QuizAttempt
 
 ERASED_NAME = "Deleted trainee"
+ERASED_REASON = "(erased with the account)"
 
 
 def tombstone_email(user_id: int) -> str:
@@ -133,6 +136,26 @@ def export(user_id: int) -> dict[str, Any]:
     }
 
 
+def redact(text: str, identifiers: set[str]) -> str:
+    """`text` with every identifier (an email, a name) replaced, whatever its case."""
+    for identifier in sorted(filter(None, identifiers), key=len, reverse=True):
+        text = re.sub(re.escape(identifier), ERASED_REASON, text, flags=re.IGNORECASE)
+    return text
+
+
+def _scrub_reasons(user_id: int, identifiers: set[str]) -> None:
+    """Staff reasons are free text about a person ("… was ill on 3 May"): the events about the person keep
+    their action, date and actor but lose their reason; a reason on another account's event loses the
+    person's email and names wherever it quotes them."""
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.subject_id == user_id).values(reason=ERASED_REASON),
+        execution_options={"synchronize_session": False},
+    )
+    quoting = or_(*(AuditEvent.reason.icontains(i, autoescape=True) for i in identifiers if i))
+    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id != user_id, quoting)):
+        event.reason = redact(event.reason, identifiers)
+
+
 def erase(user: User, actor_id: int | None, reason: str, now: datetime | None = None) -> None:
     """Erase the person's data in one transaction; the row stays as an anonymous tombstone."""
     now = now or utcnow()
@@ -144,13 +167,12 @@ def erase(user: User, actor_id: int | None, reason: str, now: datetime | None = 
     db.session.execute(delete(CohortInstructor).where(CohortInstructor.user_id == user.id))
     db.session.execute(delete(ReminderSent).where(ReminderSent.user_id == user.id))
     db.session.execute(delete(Invitation).where(or_(Invitation.email == old_email, Invitation.user_id == user.id)))
+    identifiers = {old_email, user.display_name}
     for certificate in db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)):
+        identifiers.add(certificate.holder_name)  # the name as it was when the certificate was issued
         certificate.revoked_at = certificate.revoked_at or now
         certificate.holder_name = ERASED_NAME
-    for event in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.subject_id == user.id, AuditEvent.action == "name-change")
-    ):
-        event.reason = "(erased with the account)"  # it quoted the person's names
+    _scrub_reasons(user.id, identifiers)
     user.email = tombstone_email(user.id)
     user.display_name = ERASED_NAME
     user.password_hash = "!" + secrets.token_hex(16)  # matches no password
@@ -160,7 +182,7 @@ def erase(user: User, actor_id: int | None, reason: str, now: datetime | None = 
     user.must_change_password = False
     user.deleted_at = now
     end_all_sessions(user)
-    audit.record(actor_id, user.id, "erase", reason, now)
+    audit.record(actor_id, user.id, "erase", redact(reason, identifiers), now)
     db.session.commit()
 
 

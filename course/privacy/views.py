@@ -12,6 +12,7 @@ from ..identity.forms import DeleteAccountForm
 from ..identity.services import WrongPassword
 from ..identity.signed_in import own_record
 from ..identity.views import bp
+from ..web import limits
 from . import data_rights
 
 
@@ -35,6 +36,7 @@ def export_data():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
+        limits.password_guess(current_user.email)  # counted before the (deliberately slow) check
         try:
             data_rights.erase_own(own_record(), form.password.data)
         except WrongPassword as error:

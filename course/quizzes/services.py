@@ -16,6 +16,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..clock import utcnow
+from ..content import types
 from ..content.model import Catalog, Module, Page, Quiz
 from ..core import signals
 from ..errors import Conflict, CourseError, NotFound
@@ -167,11 +168,16 @@ def _history(user_id: int, quiz: Quiz) -> selection.History:
         .order_by(QuizAttempt.number)
     ).all()
     objective_of = {q.id: q.objective for q in quiz.questions}
+    # The result page, where every submission lands, shows each question's verdict even when the review
+    # policy withholds the right answers; for a true/false question the verdict is the right answer.
+    verdict_is_key = {q.id for q in quiz.questions if types.of(q).verdict_reveals_key}
     last = max((row.number for row in rows), default=None)
     return selection.History(
         seen=Counter(row.question_id for row in rows),
         last_seen={row.question_id: row.number for row in rows},  # ordered by number: the latest wins
-        revealed=frozenset(row.question_id for row in rows if row.revealed_at is not None),
+        revealed=frozenset(
+            row.question_id for row in rows if row.revealed_at is not None or row.question_id in verdict_is_key
+        ),
         missed_objectives=selection.missed_objectives(
             (objective_of[row.question_id], row.score or 0.0)
             for row in rows

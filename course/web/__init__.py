@@ -139,7 +139,7 @@ def _security_headers(response):
     headers = response.headers
     present = {name.lower() for name, _ in headers}
     wanted = [*SECURITY_HEADERS]
-    if request.endpoint and request.endpoint != "static":
+    if request.endpoint != "static":  # None too: a 404 or 405 page shows the user's name and a CSRF token
         wanted.append(("Cache-Control", "no-store"))
     if current_app.config["PRODUCTION"]:
         wanted.append(("Strict-Transport-Security", HSTS))

@@ -77,14 +77,15 @@ def test_an_invitation_from_upload_to_first_page(app, make_user, new_page, mailb
     bad.write_bytes("\ufeffemail;name\nnot-an-email;Bad Row\n".encode())
     staff.get_by_label("Or upload a CSV file").set_input_files(str(bad))
     staff.get_by_role("button", name="Check the list").click()
-    assert "Line 2: “not-an-email” is not an email address." in staff.locator("main").inner_text()
+    assert "Line 2: “not-an-email;Bad Row” has no usable email address." in staff.locator("main").inner_text()
+    assert "not-an-email;Bad Row" in staff.get_by_label("Paste emails").input_value()  # kept, to correct
     assert_accessible(staff)
 
     good = tmp_path / "good.csv"
     good.write_bytes("\ufeffemail;name\nnoor@clinic.example;Noor Newcomer\n".encode())
     staff.get_by_label("Or upload a CSV file").set_input_files(str(good))
     staff.get_by_role("button", name="Check the list").click()
-    assert "gets an invitation" in staff.locator("main").inner_text()
+    assert "Gets an email with a link to join the cohort" in staff.locator("main").inner_text()
     assert_accessible(staff)
     staff.get_by_role("button", name="Confirm and send the invitations").click()
     staff.wait_for_url(re.compile(r"/invitations$"))
@@ -103,6 +104,58 @@ def test_an_invitation_from_upload_to_first_page(app, make_user, new_page, mailb
     assert "Night shift" in newcomer.locator("main").inner_text()
     staff.reload()
     assert "No invitation is waiting" in staff.locator("main").inner_text()
+
+
+OUTLOOK = (
+    "Ruiz, Ana <ana.ruiz@clinic.example>; Li, Bo <bo.li@clinic.example>; "
+    '"Okafor, Chi" <chi@clinic.example>; Ruiz, Ana <ANA.RUIZ@clinic.example>; Dee (no address); '
+    "Tom Trainee <tom@clinic.example>"
+)
+
+
+def test_a_pasted_outlook_list_and_an_existing_account_that_accepts(app, make_user, new_page, mailbox):
+    """Issue 24 (a To line copied from Outlook goes in whole; the one bad entry is listed, the repeat merged)
+    and review 2026-12 M1 (the existing account joins only when Tom accepts, signed in; he can leave)."""
+    instructor = make_user("instructor", name="Ines Instructor")
+    tom = make_user(email="tom@clinic.example", name="Tom Trainee")
+    with app.app_context():
+        cohorts.create_cohort("Day shift", db.session.get(User, instructor.id))
+    staff = new_page()
+    login_in_browser(staff, instructor.email)
+    staff.goto("/instructor/cohorts")
+    staff.get_by_role("link", name="Invite to Day shift").click()
+    staff.get_by_label("Paste emails").fill(OUTLOOK)
+    staff.get_by_role("button", name="Check the list").click()
+    main = staff.locator("main").inner_text()
+    assert "4 people to invite, 1 entry left out" in main and "“Dee (no address)” has no usable email" in main
+    preview = staff.get_by_role("table", name="What confirming will do").inner_text()
+    for email, name in (("ana.ruiz", "Ruiz, Ana"), ("bo.li", "Li, Bo"), ("chi", "Okafor, Chi"), ("tom", "Tom Trainee")):
+        assert f"{email}@clinic.example" in preview and name in preview
+    assert preview.count("Gets an email with a link to join the cohort") == 4  # Tom's account is not told apart
+    assert_accessible(staff)
+    staff.get_by_role("button", name="Confirm and send the invitations").click()
+    staff.wait_for_url(re.compile(r"/invitations$"))
+    assert "4 invited" in staff.locator("main").inner_text()
+
+    holder = new_page()
+    holder.goto(link(mailbox, tom.email, "/invitations/"))
+    assert "Log in with it" in holder.locator("main").inner_text()
+    assert_accessible(holder)
+    invitation = holder.url
+    holder.get_by_role("link", name="Log in", exact=True).last.click()
+    holder.get_by_label("Email").fill(tom.email)
+    holder.get_by_label("Password").fill(PASSWORD)
+    holder.get_by_role("button", name="Log in").click()
+    holder.wait_for_url(invitation)  # back on the invitation
+    assert "will see your progress and your quiz answers" in holder.locator("main").inner_text()
+    assert_accessible(holder)
+    holder.get_by_role("button", name="Join “Day shift”").click()
+    holder.wait_for_url(re.compile(r"/account$"))
+    assert "You joined the cohort “Day shift”" in holder.locator("main").inner_text()
+    assert_accessible(holder)
+    holder.get_by_role("button", name="Leave “Day shift”").click()
+    holder.wait_for_url(re.compile(r"/account$"))
+    assert "You are not in a cohort." in holder.locator("main").inner_text()
 
 
 def test_the_admin_console(app, make_user, new_page, mailbox):

@@ -59,7 +59,7 @@ def test_405_and_error_pages_use_the_layout(client):
 
 def test_production_never_shows_a_traceback(app_factory, monkeypatch):
     monkeypatch.setenv("COURSE_ENV", "production")
-    app = app_factory(SECRET_KEY="k" * 32, TRUSTED_HOSTS=["localhost"])
+    app = app_factory(SECRET_KEY="k" * 32, TRUSTED_HOSTS=["localhost"], BASE_URL="https://localhost")
 
     @app.get("/boom")
     def boom():

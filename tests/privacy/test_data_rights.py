@@ -148,3 +148,30 @@ def test_erasing_asks_on_its_own_page_for_the_accounts_email(app, trainee, make_
     assert post(client, erase, {"reason": "Written request"}).status_code == 400
     done = post(client, erase, {"reason": "Written request", "confirm_email": "RAE@clinic.example "})
     assert done.status_code == 303 and trainee.get("/dashboard").status_code == 302
+
+
+def test_erasure_removes_what_staff_wrote_about_the_person(app, trainee, make_user):
+    """Review 2026-12 L7 (ASVS 5.0 14.2.7): reasons written by staff about the person (their own record,
+    and another account's that names them) are gone after erasure; the actions and their dates stay."""
+    instructor, admin, other = make_user("instructor"), make_user("admin"), make_user(name="Olga Other")
+    with app.app_context():
+        cohort = cohorts.create_cohort("Ward 9", db.session.get(User, instructor.id))
+        cohorts.join(trainee.user.id, cohort.join_code)
+    staff = app.test_client()
+    login(staff, instructor.email)
+    module = catalog(app).modules[1].slug
+    reason = "Rae Renamed (rae@clinic.example) was ill on 3 May"
+    action = {"module": module, "action": "extra-attempt", "reason": reason}
+    assert post(staff, f"/instructor/trainees/{trainee.user.id}/actions", action).status_code == 303
+    console = app.test_client()
+    login(console, admin.email)
+    about_other = "Asked by her manager, RAE@clinic.example, on behalf of Rae Renamed"
+    assert post(console, f"/admin/users/{other.id}/reset", {"reason": about_other}).status_code in (303, 200)
+    assert post(trainee, "/account/delete", {"password": PASSWORD}).status_code == 303
+    with app.app_context():
+        reasons = list(db.session.execute(select(AuditEvent.subject_id, AuditEvent.action, AuditEvent.reason)))
+    kept = " ".join(reason for _, _, reason in reasons).lower()
+    assert "rae@clinic.example" not in kept and "rae renamed" not in kept and "rae person" not in kept
+    assert "ill on 3 may" not in kept
+    assert (trainee.user.id, "extra-attempt") in {(subject, action) for subject, action, _ in reasons}
+    assert any(subject == other.id and "asked by her manager" in reason.lower() for subject, _, reason in reasons)

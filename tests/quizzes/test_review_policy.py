@@ -164,3 +164,33 @@ def test_a_review_never_opened_reveals_nothing(app_factory, make_user, tmp_path)
     client.get(f"/attempts/{attempt_id}")
     with app.app_context():
         assert db.session.get(QuizAttempt, attempt_id).revealed_at is not None
+
+
+def test_a_true_false_verdict_counts_as_its_answer_shown(trainee_client, app):
+    """Review 2026-12 L4 (ASVS 5.0 2.3.2): a failed attempt's review says "Wrong" beside "True", which is
+    the key. So a true/false question counts as revealed from its attempt's submission on (the result
+    page, where the submission lands, shows its verdict), and a retake draws it again only when its
+    objective has nothing else left (and says so: pool exhausted)."""
+    module = catalog(app).module("introduction")
+    read_module(trainee_client, module)
+    kind = {q.id: q.type for q in module.quiz.questions}
+    objective = {q.id: q.objective for q in module.quiz.questions}
+    assert "true_false" in kind.values()
+    verdict_shown: set[str] = set()
+    for _ in range(6):
+        attempt_id = start_quiz(trainee_client, "introduction")
+        with app.app_context():
+            items = db.session.execute(
+                select(AttemptItem.question_id, AttemptItem.pool_exhausted).where(AttemptItem.attempt_id == attempt_id)
+            ).all()
+        drawn = {q for q, _ in items}
+        for question, pool_exhausted in items:
+            if question in verdict_shown:  # only once nothing unrevealed is left on its objective
+                others = {q for q in objective if objective[q] == objective[question]} - verdict_shown
+                assert pool_exhausted and others <= drawn, question
+        answer_all(trainee_client, app, attempt_id, right=False)
+        submit(trainee_client, attempt_id)
+        page = text(trainee_client.get(f"/attempts/{attempt_id}"))
+        assert "Right answer" not in page and "Wrong" in page  # a failed review: verdicts, no key
+        verdict_shown |= {q for q, _ in items if kind[q] == "true_false"}
+        let_wait_pass(app, attempt_id)

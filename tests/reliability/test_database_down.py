@@ -29,8 +29,8 @@ def test_the_error_page_shows_when_the_database_is_down(app_factory, tmp_path, k
     assert login(client, "down@example.com").status_code == 302
     down = app_factory(**PRODUCTION_LIKE, SQLALCHEMY_DATABASE_URI=unreachable_database_url(kind, tmp_path))
     down_client = down.test_client()
-    cookie = up.config["SESSION_COOKIE_NAME"]
-    down_client.set_cookie(cookie, client.get_cookie(cookie).value)
+    cookie = client.get_cookie(up.config["SESSION_COOKIE_NAME"]).value
+    down_client.set_cookie(down.config["SESSION_COOKIE_NAME"], cookie)
 
     caplog.set_level(logging.INFO, logger="course")
     monkeypatch.setattr(observability, "_last_traceback", {"at": float("-inf")})

@@ -28,10 +28,25 @@ def test_readyz_is_503_and_healthz_200_when_the_database_is_unreachable(app, app
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.headers["Cache-Control"] == "no-store"
     body = ready.get_json()
-    assert body["status"] == "unavailable" and body["failed"] == ["database"]
-    assert "Cannot connect to" in body["checks"]["database"] and "s3cret-pw" not in ready.get_data(as_text=True)
+    assert body == {"status": "unavailable", "failed": ["database"], "checks": {"database": "unavailable"}}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_readyz_shows_what_failed_only_to_the_metrics_token(app, app_factory, tmp_path, kind, caplog):
+    """Review 2026-12 L6 (ASVS 5.0 13.4.5, 16.5.1): an anonymous caller learns which component failed,
+    never the database's host, port, name, user or file; the log and the metrics token's holder do."""
+    url = unreachable_database_url(kind, tmp_path)
+    client = app_factory(SQLALCHEMY_DATABASE_URI=url, METRICS_TOKEN="m" * 32).test_client()
+    anonymous = client.get("/readyz").get_data(as_text=True)
+    assert "Cannot connect" not in anonymous and "127.0.0.1" not in anonymous and str(tmp_path) not in anonymous
+    assert "Cannot connect to" in caplog.text
+    for wrong in ("Bearer " + "x" * 32, "m" * 32):
+        assert "Cannot connect" not in client.get("/readyz", headers={"Authorization": wrong}).get_data(as_text=True)
+    detail = client.get("/readyz", headers={"Authorization": "Bearer " + "m" * 32})
+    assert detail.status_code == 503 and "s3cret-pw" not in detail.get_data(as_text=True)
+    assert "Cannot connect to" in detail.get_json()["checks"]["database"]
     if kind == "postgresql":
-        assert "'course' on 127.0.0.1:" in body["checks"]["database"]
+        assert "'course' on 127.0.0.1:" in detail.get_json()["checks"]["database"]
 
 
 def test_readyz_is_200_when_everything_answers(client):

@@ -20,6 +20,7 @@ PRODUCTION_LIKE = {
     "PROPAGATE_EXCEPTIONS": False,
     "SECRET_KEY": "k" * 32,
     "TRUSTED_HOSTS": ["localhost"],
+    "BASE_URL": "https://localhost",
 }
 
 

@@ -67,6 +67,14 @@ def test_unicode_digits_and_huge_numbers_in_query_strings(app, make_user, value)
             assert response.status_code == 200, (url, name, response.status_code)
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "1²", "9" * 5000, "-1", " 1", "0"])
+def test_the_admin_list_reads_its_page_number_like_every_other_page(app, make_user, value):
+    """Review 2026-12 L5: `page=²` (and 5,000 digits, beyond Python's int() limit) was a 500."""
+    client = app.test_client()
+    login(client, make_user("admin").email)
+    assert client.get("/admin/", query_string={"page": value}).status_code == 200
+
+
 @pytest.mark.parametrize("go", ["²", "٣", "9" * 30, "elsewhere", ""])
 def test_a_bad_go_value_is_refused_before_the_answer_is_saved(app, trainee_client, go):
     read_module(trainee_client, catalog(app).module("introduction"))
@@ -118,3 +126,15 @@ def test_like_wildcards_in_the_matrix_search_are_literal(app, make_user):
     assert "Cy_Under" in page and "Bob Plain" not in page and "Ann 100% Sure" not in page
     page = text(client.get("/instructor/", query_string={"q": "\\"}))
     assert "Bob Plain" not in page
+
+
+def test_like_wildcards_in_the_admin_search_are_literal(app, make_user):
+    """Review 2026-12 I3: `q=%` listed every account."""
+    admin = make_user("admin")
+    make_user(name="Ann 100% Sure")
+    make_user(name="Bob Plain")
+    client = app.test_client()
+    login(client, admin.email)
+    page = text(client.get("/admin/", query_string={"q": "%"}))
+    assert "Ann 100% Sure" in page and "Bob Plain" not in page
+    assert "Bob Plain" not in text(client.get("/admin/", query_string={"q": "_"}))

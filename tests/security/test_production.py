@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def production(monkeypatch):
 
 
 def test_hsts_on_every_production_response_and_never_in_development(app_factory, production):
-    app = app_factory(SECRET_KEY=STRONG, TRUSTED_HOSTS=["localhost"])
+    app = app_factory(SECRET_KEY=STRONG, TRUSTED_HOSTS=["localhost"], BASE_URL="https://localhost")
     client = app.test_client()
     for path in ("/", "/no-such-page", "/static/site.css"):
         assert client.get(path).headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
@@ -81,3 +82,66 @@ def test_405_keeps_its_allow_header_in_the_site_layout(client):
     assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
     response = client.put("/")
     assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_production_refuses_to_start_without_base_url(production):
+    """Review 2026-12 L10: without BASE_URL, email links followed the request's Host."""
+    settings = {"SECRET_KEY": STRONG, "TRUSTED_HOSTS": ["c.example"], "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(settings)
+
+
+def _trainee(app) -> str:
+    from course.identity import services as accounts
+
+    from ..support.helpers import PASSWORD
+
+    with app.app_context():
+        return accounts.register("pat@example.org", "Pat Prod", PASSWORD).email
+
+
+def test_a_reset_link_is_on_base_url_whatever_host_asked_for_it(app_factory, production):
+    """Review 2026-12 L10: with a wildcard TRUSTED_HOSTS, a reset asked for through another subdomain
+    still mails a link on BASE_URL."""
+    app = app_factory(
+        SECRET_KEY=STRONG, TRUSTED_HOSTS=[".example.org", "localhost"], BASE_URL="https://course.example.org"
+    )
+    client = app.test_client()
+    email, site = _trainee(app), "https://attacker-pages.example.org"
+    page = text(client.get("/forgot-password", base_url=site))
+    [token] = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    answer = client.post(
+        "/forgot-password",
+        data={"email": email, "csrf_token": token},
+        base_url=site,
+        headers={"Referer": f"{site}/forgot-password"},
+    )
+    assert answer.status_code == 200
+    [message] = list((app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
+    body = message.read_text()
+    assert "https://course.example.org/reset-password/" in body and "attacker-pages" not in body
+
+
+def test_the_production_session_cookie_has_the_host_prefix(app_factory, production):
+    """Review 2026-12 L8 (ASVS 5.0 3.3.1, 3.3.3): `__Host-` binds the cookie to this host, Secure and Path=/."""
+    app = app_factory(SECRET_KEY=STRONG, TRUSTED_HOSTS=["localhost"], BASE_URL="https://localhost")
+    from ..support.helpers import login
+
+    client = app.test_client()
+    response = login(
+        client, _trainee(app), base_url="https://localhost", headers={"Referer": "https://localhost/login"}
+    )
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("__Host-session=")]
+    assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
+    assert client.get("/dashboard", base_url="https://localhost").status_code == 200
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/no-such-page"), ("PUT", "/"), ("GET", "/logout")])
+def test_404_and_405_pages_are_not_stored(client, make_user, method, path):
+    """Review 2026-12 L9 (ASVS 5.0 14.3.2): an error page carries the user's name and a CSRF token."""
+    from ..support.helpers import login
+
+    login(client, make_user().email)
+    response = client.open(path, method=method)
+    assert response.status_code in (404, 405)
+    assert response.headers["Cache-Control"] == "no-store"

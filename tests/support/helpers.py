@@ -29,8 +29,8 @@ def register(client: FlaskClient, email: str, name: str = "Test Trainee", passwo
     return post(client, "/register", {"email": email, "display_name": name, "password": password, "confirm": password})
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    return post(client, "/login", {"email": email, "password": password})
+def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
+    return post(client, "/login", {"email": email, "password": password}, **kwargs)
 
 
 def logout(client: FlaskClient):
