@@ -119,8 +119,10 @@ def _table(lines: list[str], header: int, delimiter: str, columns: dict[str, int
 
 
 def _plain(number: int, text: str, entries: list[_Entry]) -> None:
-    """Comma-separated emails, each optionally followed by its name (`ana@clinic.org, Ana Ruiz`)."""
-    for part in (p.strip().strip('"').strip() for p in text.split(",")):
+    """Comma-separated emails, each optionally followed by its name (`ana@clinic.org, Ana Ruiz`); a name in
+    double quotes may hold a comma (`ana@clinic.org,"Ruiz, Ana"`, as a spreadsheet writes it)."""
+    cells = next(csv.reader([text], skipinitialspace=True), [])
+    for part in (cell.strip().strip('"').strip() for cell in cells):
         if not part:
             continue
         if "@" not in part and entries and not entries[-1].name and entries[-1].line == number:

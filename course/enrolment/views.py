@@ -3,8 +3,7 @@ the invitee's page to accept. Uploads may be larger than the site's usual 64 KiB
 
 from __future__ import annotations
 
-import csv
-import io
+from email.utils import formataddr
 
 from flask import Blueprint, Request, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -82,10 +81,8 @@ def _page(cohort_id: int, form: InviteForm | None = None, status: int = 200, pro
 
 
 def _as_pasted_list(rows) -> str:
-    """The checked rows as the paste box takes them (email, name; CSV-quoted), to give them back."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([row.email, row.name] for row in rows)
-    return out.getvalue()
+    """The checked rows as the paste box reads them back (`"Name" <email>`, one a line), to give them back."""
+    return "".join(f"{formataddr((row.name, row.email))}\n" for row in rows)
 
 
 def _source(form: InviteForm) -> str:

@@ -100,7 +100,7 @@ def test_preview_rows_read_the_same_whatever_the_email(app, ward, make_user):
     rows = re.findall(r"<tr><td>\d+</td><th scope=\"row\">([^<]+)</th><td>[^<]*</td><td>([^<]+)</td></tr>", page)
     assert [email for email, _ in rows] == emails
     assert len({outcome for _, outcome in rows}) == 1, rows
-    assert "account" not in page.lower().split("<tbody>")[1]
+    assert "account" not in page.lower().split("<tbody>")[1].split("</tbody>")[0]
 
 
 def test_staff_accounts_never_join_a_cohort(app, ward, mailbox, make_user):

@@ -100,3 +100,13 @@ def test_the_module_is_pure():
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 0}
     assert imported == {"__future__", "csv", "io", "re", "collections.abc", "dataclasses", "email_validator"}
+
+
+def test_a_quoted_name_after_an_email_may_hold_a_comma():
+    """A spreadsheet saves `email,"Ruiz, Ana"`: the comma inside the quotes is part of the name."""
+    roster = parse('ana@clinic.org,"Ruiz, Ana"\nbo@clinic.org, Bo Berg', LIMITS)
+    assert [(row.email, row.name) for row in roster.rows] == [
+        ("ana@clinic.org", "Ruiz, Ana"),
+        ("bo@clinic.org", "Bo Berg"),
+    ]
+    assert roster.problems == ()
