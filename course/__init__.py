@@ -30,6 +30,7 @@ from .privacy import views as privacy_views
 from .quizzes.views import bp as quizzes_bp
 from .web import assets, converters, cookies
 from .web.app import CourseFlask
+from .xapi import init_app as init_xapi
 
 # The `accounts` blueprint's pages live with their domains; these modules add their routes to it.
 ACCOUNT_PAGES = (profile_views, join_views, privacy_views)
@@ -79,4 +80,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Operations: /healthz and /readyz, /metrics (in metrics.init_app), `flask backup`.
     app.register_blueprint(health.bp)
     app.register_blueprint(backup.bp)
+    init_xapi(app)  # statements to a learning record store, when XAPI_LRS_URL is set
     return app

@@ -100,6 +100,17 @@ def _mail_config(instance_path: Path) -> dict[str, Any]:
     }
 
 
+def _interop_config(instance_path: Path) -> dict[str, Any]:
+    """A learning record store to send xAPI statements to, and this app as an LTI 1.3 tool (issue 25)."""
+    env = os.environ.get
+    return {
+        "XAPI_LRS_URL": env("XAPI_LRS_URL") or None,  # the LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/
+        "XAPI_LRS_USERNAME": env("XAPI_LRS_USERNAME") or None,
+        "XAPI_LRS_PASSWORD": env("XAPI_LRS_PASSWORD") or None,
+        "XAPI_LRS_TIMEOUT": float(env("XAPI_LRS_TIMEOUT", "5")),
+    }
+
+
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = overrides or {}
     production = os.environ.get("COURSE_ENV", "development") == "production"
@@ -146,6 +157,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     if os.environ.get("SERVER_NAME"):
         config["SERVER_NAME"] = os.environ["SERVER_NAME"]
     config.update(_mail_config(instance_path))
+    config.update(_interop_config(instance_path))
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance_path, production)
