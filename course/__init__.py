@@ -26,6 +26,7 @@ from .instructor.views import bp as instructor_bp
 from .learning.cli import bp as summaries_cli
 from .learning.reminders_cli import bp as reminders_cli
 from .learning.views import bp as learning_bp
+from .lti import init_app as init_lti
 from .privacy import views as privacy_views
 from .quizzes.views import bp as quizzes_bp
 from .web import assets, converters, cookies
@@ -81,4 +82,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(backup.bp)
     init_xapi(app)  # statements to a learning record store, when XAPI_LRS_URL is set
+    init_lti(app)  # this course as an LTI 1.3 tool
     return app

@@ -108,6 +108,11 @@ def _interop_config(instance_path: Path) -> dict[str, Any]:
         "XAPI_LRS_USERNAME": env("XAPI_LRS_USERNAME") or None,
         "XAPI_LRS_PASSWORD": env("XAPI_LRS_PASSWORD") or None,
         "XAPI_LRS_TIMEOUT": float(env("XAPI_LRS_TIMEOUT", "5")),
+        # The tool's private keys: outside the repository, in the instance folder unless set.
+        "LTI_KEY_DIR": Path(env("LTI_KEY_DIR", instance_path / "lti-keys")),
+        "LTI_TIMEOUT": float(env("LTI_TIMEOUT", "10")),
+        # http:// platform URLs: development and tests only (the platform's endpoints must be https otherwise).
+        "LTI_ALLOW_HTTP": env("COURSE_ENV", "development") != "production" and _flag("LTI_ALLOW_HTTP", False),
     }
 
 
