@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from pylti1p3.contrib.flask import FlaskServiceConnector as ServiceConnector  # caches tokens per process
 from pylti1p3.exception import LtiException
-from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import delete, select
 
 from ..content.model import Catalog

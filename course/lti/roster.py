@@ -6,8 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import requests
+from pylti1p3.contrib.flask import FlaskServiceConnector as ServiceConnector  # caches tokens per process
 from pylti1p3.exception import LtiException
-from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import select
 
 from ..enrolment.models import Cohort, CohortInstructor, CohortMember

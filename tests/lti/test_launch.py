@@ -155,3 +155,25 @@ def test_registration_with_several_deployments_list_and_remove(tool_app):
     http = runner.invoke(args=[*[a.replace("https://moodle", "http://moodle") for a in base], "--deployment-id", "1"])
     assert http.exit_code == 0  # tests allow http; production does not (LTI_ALLOW_HTTP)
     json.dumps(listed)
+
+
+def test_the_claims_pylti1p3_leaves_to_us():
+    """aud must hold our client id (and azp name it among several), iat/exp must be there and iat not ahead."""
+    from datetime import datetime
+
+    from course.lti.launch import LaunchRefused, check_claims
+
+    now = datetime(2026, 12, 1, 12, 0)
+    stamp = int((now - datetime(1970, 1, 1)).total_seconds())
+    good = {"aud": ["course-tool", "other"], "azp": "course-tool", "iat": stamp, "exp": stamp + 300}
+    check_claims(good, "course-tool", now)
+    check_claims({**good, "aud": "course-tool", "azp": None}, "course-tool", now)
+    for bad, reason in [
+        ({**good, "azp": "other"}, "audience"),
+        ({**good, "aud": ["other"]}, "audience"),
+        ({**good, "iat": stamp + 3600}, "iat"),
+        ({k: v for k, v in good.items() if k != "iat"}, "refused"),
+    ]:
+        with pytest.raises(LaunchRefused) as refused_:
+            check_claims(bad, "course-tool", now)
+        assert refused_.value.reason == reason and 400 <= refused_.value.status < 500
