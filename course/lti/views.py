@@ -148,13 +148,21 @@ def launch_view():
         page = render_template("lti/deep_link.html", launch_id=message.get_launch_id(), modules=get_catalog().modules)
         return page, 200, _framed_by(platform)
     destination = _destination(arrival.link.module_slug if arrival.link else None)
-    target = (body.get(launch.CLAIM + "launch_presentation") or {}).get("document_target")
-    if target == "window":
+    if not _framed(body):
         sessions.begin(arrival.user)
         return redirect(destination, 303)
     token = URLSafeTimedSerializer(current_app.secret_key, salt="lti-handoff").dumps([arrival.user.id, destination])
     page = render_template("lti/continue.html", handoff=url_for("lti.handoff", token=token))
     return page, 200, _framed_by(platform)
+
+
+def _framed(body: dict) -> bool:
+    """Whether the launch shows inside the LMS's frame: what the browser says (Sec-Fetch-Dest), else what
+    the LMS meant (launch_presentation.document_target)."""
+    destination = request.headers.get("Sec-Fetch-Dest")
+    if destination in ("iframe", "frame", "document"):
+        return destination != "document"
+    return (body.get(launch.CLAIM + "launch_presentation") or {}).get("document_target") != "window"
 
 
 def _destination(module_slug: str | None) -> str:

@@ -142,6 +142,14 @@ def build_app(e: Emulator) -> Flask:
     def config() -> Config:
         return Config(emulator=e)
 
+    @app.get("/course-page")
+    def course_page():
+        """An LMS course page that shows the tool in a frame, as Moodle's "embed" and Canvas do."""
+        return (
+            '<!doctype html><html lang="en"><title>Ward 7 induction</title><h1>Ward 7 induction</h1>'
+            f'<iframe title="Ketamine course" src="{e.url}/start" width="900" height="600"></iframe></html>'
+        )
+
     @app.get("/start")
     def start():
         """Where the LMS page's link goes: a third-party initiated login at the tool."""

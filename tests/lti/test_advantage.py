@@ -17,7 +17,7 @@ from course.lti.models import LtiContext, LtiScore
 
 from ..support.helpers import post
 from ..support.journey import answer_all, catalog, read_module, start_quiz, submit
-from .conftest import form_of, launch
+from ..support.lti import form_of, launch
 from .platform import INSTRUCTOR, LEARNER
 from .platform import User as LmsUser
 

@@ -15,7 +15,7 @@ from course.extensions import db
 from course.identity.models import User
 from course.lti.models import LtiContext, LtiLink
 
-from .conftest import form_of, launch
+from ..support.lti import form_of, launch
 from .platform import INSTRUCTOR
 
 LMS_ADVICE = "What to do"
