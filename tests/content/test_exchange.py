@@ -135,7 +135,18 @@ def test_gift_escapes_its_special_characters_and_keeps_ids_and_tags():
     assert "// [id:odd-one] [tag:theme:legal] [tag:objective:2] [tag:lesson:alpha#p]" in text
     assert r"::odd-one::[plain]Is a \{b\} \= c \~ d \# e\: f\\? {" in text
     assert r"=yes \= \~#\#right" in text and r"####Because\: \{x\}" in text
-    assert text.startswith("// Alpha: {check}: the bank of module 'alpha', 1 questions.\n// Not carried by GIFT: quiz")
+    assert text.startswith(
+        "// Alpha: {check}: the bank of module 'alpha', 1 of 1 questions.\n// Not carried by GIFT: quiz"
+    )
+
+
+def test_gift_leaves_out_a_matching_question_whose_items_hold_its_arrow_and_says_so():
+    pairs = (Pair("a -> b", "x"), Pair("c", "y"), Pair("d", "z"))
+    arrow = Question("arrow", "matching", "legal", "Match", "E", "alpha#p", pairs=pairs, objective=1)
+    fine = Question("fine", "true_false", "legal", "T?", "E", "alpha#p", answer=True, objective=1)
+    (text,) = export_bank(module_of(arrow, fine), "gift").values()
+    assert "1 of 2 questions" in text and "Left out (a matching item holds '->'" in text and "arrow." in text
+    assert [q["id"] for q in yaml.safe_load(import_bank(text, "alpha").yaml)["questions"]] == ["fine"]
 
 
 def test_moodle_xml_splits_a_literal_cdata_end():

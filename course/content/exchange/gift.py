@@ -29,11 +29,20 @@ def _comment_value(text: str) -> str:
     return text.replace("\\", "\\\\").replace("]", "\\]")
 
 
+def _arrow_in_pairs(question: Question) -> bool:
+    """GIFT's matching arrow `->` has no escape (in Moodle neither): a pair holding one cannot be written."""
+    return any("->" in pair.left or "->" in pair.right for pair in question.pairs)
+
+
 def write(quiz: Quiz, title: str) -> str:
-    lines = [f"// {title}: the bank of module '{quiz.module}', {len(quiz.questions)} questions."]
+    left_out = [q.id for q in quiz.questions if _arrow_in_pairs(q)]
+    kept = [q for q in quiz.questions if q.id not in left_out]
+    lines = [f"// {title}: the bank of module '{quiz.module}', {len(kept)} of {len(quiz.questions)} questions."]
     lines += [f"// Not carried by GIFT: {item}." for item in CAN_NOT_CARRY]
+    if left_out:
+        lines.append(f"// Left out (a matching item holds '->', which GIFT cannot escape): {', '.join(left_out)}.")
     lines += [f"$CATEGORY: $course$/top/{escape(title)}", ""]
-    for question in quiz.questions:
+    for question in kept:
         lines += [_question(question), ""]
     return "\n".join(lines)
 
