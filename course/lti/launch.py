@@ -24,7 +24,7 @@ from ..errors import CourseError
 from ..extensions import db
 from ..identity.models import EMAIL_MAX, NAME_MAX, Role, User
 from ..identity.passwords import hash_password
-from .models import LtiContext, LtiIdentity, LtiLink, LtiLinkUser, LtiNonce, LtiPlatform
+from .models import LtiContext, LtiIdentity, LtiLink, LtiLinkUser, LtiNonce, LtiPlatform, LtiScore
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -258,3 +258,11 @@ def hand_off(user_id: int, token: str, now: datetime) -> User:
     if user is None or not user.active:
         raise LaunchRefused("This account cannot sign in here.", "Ask the course administrator.", 403)
     return user
+
+
+def forget(user_id: int) -> None:
+    """An erased account leaves every LMS: its identities, its links and the scores not sent yet go, so a
+    later launch from that LMS user makes a new account (in the caller's transaction)."""
+    db.session.execute(delete(LtiScore).where(LtiScore.user_id == user_id, LtiScore.status != "sent"))
+    db.session.execute(delete(LtiLinkUser).where(LtiLinkUser.user_id == user_id))
+    db.session.execute(delete(LtiIdentity).where(LtiIdentity.user_id == user_id))

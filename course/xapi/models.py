@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -19,6 +19,8 @@ class StatementOutbox(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     statement_id: Mapped[str] = mapped_column(String(36), unique=True)  # the statement's own (uuid5) id
+    # whose record it is: erasing the account deletes what was not sent yet (it names them)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)  # the statement, JSON
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | rejected
     created_at: Mapped[datetime]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..content.model import Catalog
 from ..core.backoff import next_try
@@ -75,6 +75,7 @@ def queue_attempt(attempt: QuizAttempt, catalog: Catalog, base_url: str, course_
         db.session.add(
             StatementOutbox(
                 statement_id=statement["id"],
+                user_id=attempt.user_id,
                 body=json.dumps(statement, separators=(",", ":"), ensure_ascii=False),
                 created_at=now,
                 next_try_at=now,
@@ -166,3 +167,10 @@ def counts() -> dict[str, int]:
         db.session.execute(select(StatementOutbox.status, func.count()).group_by(StatementOutbox.status)).all()
     )
     return {status: found.get(status, 0) for status in ("pending", "sent", "rejected")}
+
+
+def forget_pending(user_id: int) -> None:
+    """Drop the statements not sent yet about an account whose data is erased, in the caller's transaction."""
+    db.session.execute(
+        delete(StatementOutbox).where(StatementOutbox.user_id == user_id, StatementOutbox.status != "sent")
+    )

@@ -22,6 +22,7 @@ def upgrade():
     op.create_table('xapi_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('statement_id', sa.String(length=36), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -29,16 +30,19 @@ def upgrade():
     sa.Column('tries', sa.Integer(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_xapi_outbox_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_outbox')),
     sa.UniqueConstraint('statement_id', name=op.f('uq_xapi_outbox_statement_id'))
     )
     with op.batch_alter_table('xapi_outbox', schema=None) as batch_op:
         batch_op.create_index('ix_xapi_outbox_due', ['status', 'next_try_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_xapi_outbox_user_id'), ['user_id'], unique=False)
 
 
 
 def downgrade():
     with op.batch_alter_table('xapi_outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_xapi_outbox_user_id'))
         batch_op.drop_index('ix_xapi_outbox_due')
 
     op.drop_table('xapi_outbox')

@@ -177,3 +177,19 @@ def test_the_claims_pylti1p3_leaves_to_us():
         with pytest.raises(LaunchRefused) as refused_:
             check_claims(bad, "course-tool", now)
         assert refused_.value.reason == reason and 400 <= refused_.value.status < 500
+
+
+def test_an_erased_account_leaves_the_lms_and_a_new_launch_makes_a_new_account(tool_app, tool, lms, make_user):
+    from course.lti.models import LtiIdentity
+    from course.privacy import data_rights
+
+    assert launch(requests.Session(), lms).status_code == 303
+    with tool_app.app_context():
+        first = db.session.scalar(select(User).where(User.email == lms.user.email))
+        data_rights.erase(first, make_user("admin").id, "Asked by the trainee")
+        assert db.session.scalar(select(LtiIdentity).where(LtiIdentity.user_id == first.id)) is None
+        first_id = first.id
+    assert launch(requests.Session(), lms).status_code == 303  # not refused as "deactivated"
+    with tool_app.app_context():
+        again = db.session.scalar(select(User).where(User.email == lms.user.email))
+        assert again.id != first_id and again.active

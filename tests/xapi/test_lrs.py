@@ -199,3 +199,17 @@ def test_retries_back_off_exponentially_up_to_six_hours():
     now = utcnow()
     assert [next_try(n, now) - now for n in (1, 2, 3)] == [timedelta(minutes=m) for m in (1, 2, 4)]
     assert next_try(10, now) - now == timedelta(hours=6) == next_try(10_000, now) - now
+
+
+def test_erasing_an_account_drops_its_statements_not_yet_sent(lrs_app, make_user):
+    from course.identity.models import User as Account
+    from course.privacy import data_rights
+
+    trainee = make_user()
+    client = lrs_app.test_client()
+    login(client, trainee.email)
+    take_quiz(lrs_app, client)  # the LRS is down: the statements wait
+    assert outbox(lrs_app)
+    with lrs_app.app_context():
+        data_rights.erase(db.session.get(Account, trainee.id), make_user("admin").id, "Asked by the trainee")
+    assert outbox(lrs_app) == []
