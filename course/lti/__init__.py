@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from ..clock import utcnow
 from ..core import signals
@@ -21,11 +21,14 @@ _connected = False
 
 
 def _queue(attempt, now, **_) -> None:
-    grades.queue_for_attempt(attempt, get_catalog(), now)
+    g.lti_scores_queued = grades.queue_for_attempt(attempt, get_catalog(), now)
 
 
 def _send(_slug, **_) -> None:
-    """After the grade's commit: post what is due, unless the LMS failed lately. Never fails the request."""
+    """After the grade's commit: post what was queued and is due, unless the LMS failed lately. Costs no
+    query when the trainee has no LMS link; never fails the request."""
+    if not g.pop("lti_scores_queued", 0):
+        return
     config = current_app.config
     now = utcnow()
     try:

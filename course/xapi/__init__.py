@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 
 from ..clock import utcnow
 from ..core import signals
@@ -38,14 +38,16 @@ def lrs_poster(app: Flask) -> outbox.Post:
 
 def _queue(attempt, now, **_) -> None:
     if current_app.config.get("XAPI_LRS_URL"):
-        outbox.queue_attempt(attempt, get_catalog(), _base_url(), current_app.config["COURSE_NAME"], now)
+        g.xapi_queued = outbox.queue_attempt(
+            attempt, get_catalog(), _base_url(), current_app.config["COURSE_NAME"], now
+        )
 
 
 def _send(_slug, **_) -> None:
     """After the grade's commit: send what is due now. The attempt is saved whatever happens here, and
     what is not sent stays queued for `flask xapi send`, so a failure is logged, never shown."""
     app = current_app._get_current_object()
-    if not app.config.get("XAPI_LRS_URL"):
+    if not app.config.get("XAPI_LRS_URL") or not g.pop("xapi_queued", 0):
         return
     now = utcnow()
     try:
