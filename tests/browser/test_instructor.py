@@ -110,9 +110,9 @@ def test_an_instructor_follows_a_cohort_and_waives_a_wait(app, make_user, new_pa
     staff.get_by_label("Action").select_option(value="waive-wait")
     staff.get_by_label("Reason (kept in the trainee's record)").fill("Phoned in: studied the retake plan")
     staff.get_by_role("button", name="Apply and record").click()
-    trail = staff.get_by_role("table", name="Every instructor action for this trainee")
+    trail = staff.get_by_role("table", name="Every recorded action about this trainee, newest first")
     assert "Phoned in: studied the retake plan" in trail.inner_text()
-    assert "Ines Instructor" in trail.inner_text()
+    assert "Ines Instructor" in trail.inner_text() and "Waived the retake wait" in trail.inner_text()
     assert_accessible(staff)
 
     trainee.goto(f"/modules/{module.slug}/quiz")
