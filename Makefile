@@ -23,17 +23,24 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(VENV)/bin
 	$(INSTALL_SELF)
 	touch $(VENV)/.runtime $@
 
+# Ralph, the LRS tests/xapi send statements to, in its own virtualenv (its pins clash with the app's).
+RALPH_VENV ?= .venv-ralph
+$(RALPH_VENV)/.ready: requirements-ralph.txt
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --disable-pip-version-check -q -r requirements-ralph.txt
+	touch $@
+
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) content check
 	$(FLASK) users ensure-admin
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(RALPH_VENV)/.ready
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # The inner loop: every test but the browser ones and the Nu HTML checker (no Chromium, no Java needed).
-test-fast: $(VENV)/.dev
+test-fast: $(VENV)/.dev $(RALPH_VENV)/.ready
 	$(VENV)/bin/python -m pytest -m "not browser" --ignore=tests/test_html_validity.py $(PYTEST_ARGS)
 
 check: $(VENV)/.runtime
@@ -67,4 +74,4 @@ loadtest: $(VENV)/.bench
 	$(VENV)/bin/python -m benchmarks.load.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(RALPH_VENV) .pytest_cache .ruff_cache

@@ -26,10 +26,12 @@ from .instructor.views import bp as instructor_bp
 from .learning.cli import bp as summaries_cli
 from .learning.reminders_cli import bp as reminders_cli
 from .learning.views import bp as learning_bp
+from .lti import init_app as init_lti
 from .privacy import views as privacy_views
 from .quizzes.views import bp as quizzes_bp
 from .web import assets, converters, cookies
 from .web.app import CourseFlask
+from .xapi import init_app as init_xapi
 
 # The `accounts` blueprint's pages live with their domains; these modules add their routes to it.
 ACCOUNT_PAGES = (profile_views, join_views, privacy_views)
@@ -80,4 +82,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Operations: /healthz and /readyz, /metrics (in metrics.init_app), `flask backup`.
     app.register_blueprint(health.bp)
     app.register_blueprint(backup.bp)
+    init_xapi(app)  # statements to a learning record store, when XAPI_LRS_URL is set
+    init_lti(app)  # this course as an LTI 1.3 tool
     return app

@@ -105,6 +105,22 @@ def _mail_config(instance_path: Path) -> dict[str, Any]:
     }
 
 
+def _interop_config(instance_path: Path) -> dict[str, Any]:
+    """A learning record store to send xAPI statements to, and this app as an LTI 1.3 tool (issue 25)."""
+    env = os.environ.get
+    return {
+        "XAPI_LRS_URL": env("XAPI_LRS_URL") or None,  # the LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/
+        "XAPI_LRS_USERNAME": env("XAPI_LRS_USERNAME") or None,
+        "XAPI_LRS_PASSWORD": env("XAPI_LRS_PASSWORD") or None,
+        "XAPI_LRS_TIMEOUT": float(env("XAPI_LRS_TIMEOUT", "5")),
+        # The tool's private keys: outside the repository, in the instance folder unless set.
+        "LTI_KEY_DIR": Path(env("LTI_KEY_DIR", instance_path / "lti-keys")),
+        "LTI_TIMEOUT": float(env("LTI_TIMEOUT", "10")),
+        # http:// platform URLs: development and tests only (the platform's endpoints must be https otherwise).
+        "LTI_ALLOW_HTTP": env("COURSE_ENV", "development") != "production" and _flag("LTI_ALLOW_HTTP", False),
+    }
+
+
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = overrides or {}
     production = os.environ.get("COURSE_ENV", "development") == "production"
@@ -154,6 +170,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         config["SERVER_NAME"] = os.environ["SERVER_NAME"]
     config.update(_mail_config(instance_path))
     config.update(_database_limits())
+    config.update(_interop_config(instance_path))
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance_path, production)

@@ -49,11 +49,12 @@ accesslog = _env("GUNICORN_ACCESSLOG", "-") or None
 access_log_format = '%(h)s - %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 # Links that carry a secret in their last segment (e-mail confirmation, password reset, unsubscribe,
-# invitation, cohort join code): whoever reads a log line must not be able to use them. The same
-# prefixes are redacted in the nginx site's log (deploy/nginx/course.conf); tests/test_deploy.py checks
-# that both cover every such route of the app. Query strings are dropped too (`?code=` pre-fills a join).
+# invitation, cohort join code, LTI hand-off and deep-linking launch): whoever reads a log line must not be
+# able to use them. The same prefixes are redacted in the nginx site's log (deploy/nginx/course.conf);
+# tests/test_deploy.py checks that both cover every such route of the app. Query strings are dropped too
+# (`?code=` pre-fills a join).
 SECRET_SEGMENT = re.compile(
-    r"^((?:https?://[^/]+)?/(?:account/verify-email|reset-password|unsubscribe|invitations|join)/).*"
+    r"^((?:https?://[^/]+)?/(?:account/verify-email|reset-password|unsubscribe|invitations|join|lti/continue|lti/deep-link)/).*"
 )
 
 

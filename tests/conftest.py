@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import os
 import random
-import threading
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +14,6 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask
 from sqlalchemy import event
-from werkzeug.serving import make_server
 
 from course import create_app
 from course.clock import utcnow
@@ -24,6 +22,7 @@ from course.identity import services as accounts
 from course.quizzes import services as quiz_services
 
 from .support.helpers import PASSWORD, login
+from .support.lti import LTI_SETTINGS, registered_lms, serving
 from .support.mailbox import Mailbox, free_port
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -156,12 +155,8 @@ def query_counter(app):
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The app on a real threaded HTTP server on 127.0.0.1 (a free port chosen by the OS)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -188,3 +183,22 @@ def mail_app(app_factory, mailbox) -> Flask:
 def closed_port() -> int:
     """A port on 127.0.0.1 nothing listens on: a mail server that is down."""
     return free_port()
+
+
+@pytest.fixture
+def tool_app(app_factory, tmp_path) -> Flask:
+    """The app as an LTI tool: http platform URLs allowed (loopback), its keys in the test's folder."""
+    return app_factory(LTI_KEY_DIR=tmp_path / "lti-keys", **LTI_SETTINGS)
+
+
+@pytest.fixture
+def tool(tool_app) -> Iterator[str]:
+    with serving(tool_app) as url:
+        yield url
+
+
+@pytest.fixture
+def lms(tool, tool_app):
+    """An LMS (lti1p3platform on loopback, tests/lti/platform.py) registered with the tool."""
+    with registered_lms(tool_app, tool) as emulator:
+        yield emulator

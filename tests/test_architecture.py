@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "course"
 # and every row below them. The root modules are named by their module name ("course" is the factory).
 LAYERS: list[set[str]] = [
     {"course", "demo"},  # the factory and the demo seeder know every package
-    {"instructor", "admin", "privacy"},
+    {"instructor", "admin", "privacy", "xapi", "lti"},
     {"learning"},
     {"quizzes"},
     {"enrolment"},
@@ -142,7 +142,7 @@ def test_nothing_imports_the_instructor_package():
 
 # Modules that serve a request or a command and may read the app's state; everything else takes it as arguments.
 WEB_FACING = ("views.py", "cli.py", "forms.py", "emails.py", "auth.py", "sessions.py", "__init__.py")
-DOMAINS = ("identity", "enrolment", "privacy", "admin", "learning", "quizzes", "instructor", "audit")
+DOMAINS = ("identity", "enrolment", "privacy", "admin", "learning", "quizzes", "instructor", "audit", "xapi", "lti")
 
 
 def test_services_get_the_app_state_they_need_as_arguments():

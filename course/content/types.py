@@ -56,6 +56,8 @@ class QuestionType:
     # True when "Right"/"Wrong" beside the trainee's answer gives the right answer away (two options):
     # the draw then counts the question as revealed once a review has shown its verdict.
     verdict_reveals_key: bool = False
+    moodle: str  # the Moodle question type a bank exports it as (GIFT and Moodle XML): multichoice, truefalse, match
+    single_answer: bool = True  # Moodle multichoice's <single>: one right option, or several
 
     def validate(self, q: LinedDict, out: Collector) -> dict[str, Any]:
         """The type's Question fields (options, answer or pairs), reporting every problem to `out`."""
@@ -131,6 +133,11 @@ class _AuthoredOptions(_Options):
 
     fields = frozenset({"options"})
     xapi = "choice"
+    moodle = "multichoice"
+
+    def fractions(self, question: Question) -> list[float]:
+        """Each option's Moodle grade in percent, in the file's order: the same credit as `score`."""
+        raise NotImplementedError
 
     def _options(self, q: LinedDict, out: Collector) -> tuple[Option, ...]:
         raw = q.get("options")
@@ -190,6 +197,9 @@ class _OneChoice(_Options):
 class Single(_OneChoice, _AuthoredOptions):
     name = "single"
 
+    def fractions(self, question: Question) -> list[float]:
+        return [100.0 if o.correct else 0.0 for o in question.options]
+
     def validate(self, q: LinedDict, out: Collector) -> dict[str, Any]:
         options = self._options(q, out) if "options" in q else ()
         correct = sum(o.correct for o in options)
@@ -207,6 +217,7 @@ class TrueFalse(_OneChoice):
     fields = frozenset({"answer"})
     xapi = "true-false"
     verdict_reveals_key = True  # "Wrong" beside "True" says "False"
+    moodle = "truefalse"
 
     def validate(self, q: LinedDict, out: Collector) -> dict[str, Any]:
         answer = q.get("answer")
@@ -230,6 +241,13 @@ class Multiple(_AuthoredOptions):
     name = "multiple"
     template = "quizzes/types/many_choices.html"
     hint = "More than one answer may be right."
+    single_answer = False
+
+    def fractions(self, question: Question) -> list[float]:
+        """+100/n for each of the n right options, -100/n for each wrong one: Moodle floors the sum at 0
+        as `score` does."""
+        share = 100.0 / sum(o.correct for o in question.options)
+        return [share if o.correct else -share for o in question.options]
 
     def validate(self, q: LinedDict, out: Collector) -> dict[str, Any]:
         options = self._options(q, out) if "options" in q else ()
@@ -276,6 +294,7 @@ class Matching(QuestionType):
     name = "matching"
     fields = frozenset({"pairs"})
     xapi = "matching"
+    moodle = "match"
     template = "quizzes/types/matching.html"
 
     def validate(self, q: LinedDict, out: Collector) -> dict[str, Any]:
@@ -359,6 +378,11 @@ class Matching(QuestionType):
 
 
 TYPES: dict[str, QuestionType] = {t.name: t for t in (Single(), Multiple(), TrueFalse(), Matching())}
+
+
+def by_moodle(qtype: str, single_answer: bool = True) -> QuestionType | None:
+    """The type a bank's Moodle question type becomes on import; None for a type the course has not."""
+    return next((t for t in TYPES.values() if t.moodle == qtype and t.single_answer == single_answer), None)
 
 
 def of(snapshot_or_question: Snapshot | Question) -> QuestionType:

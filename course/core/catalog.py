@@ -1,4 +1,4 @@
-"""The course content inside the app, and the `flask content check` command.
+"""The course content inside the app, and the `flask content` commands (check, export, import).
 
 The factory refuses to build an app on invalid content: it raises `ContentError` with every problem, so
 a broken quiz file never reaches learners. The check command is a Flask CLI plugin (see pyproject.toml),
@@ -18,6 +18,8 @@ from flask import Flask, current_app
 from ..config import content_dirs
 from ..content import Catalog, ContentError, check_content
 from ..content.coursefile import COURSE_FILE
+from ..content.exchange import EXPORTS, IMPORTS, BankImportError, export_bank, import_bank
+from ..content.exchange.bank import MAX_BYTES
 from ..content.loader import Report
 
 _MEMO_SIZE = 4
@@ -80,3 +82,56 @@ def check(strict: bool) -> None:
     print_report(report)
     if report.errors or (strict and report.warnings):
         raise SystemExit(1)
+
+
+@content_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(EXPORTS)), required=True, help="The bank format.")
+@click.option("--module", "slug", help="Only this module's bank (its slug).")
+@click.option(
+    "--to", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("question-banks"),
+    show_default=True, help="Folder to write the files in (made if missing).",
+)  # fmt: skip
+def export(fmt: str, slug: str | None, folder: Path) -> None:
+    """Write each module's question bank as GIFT, Moodle XML or Aiken, one file per bank."""
+    report = check_content(*content_dirs(), _page_url)
+    if report.catalog is None:
+        print_report(report)
+        raise SystemExit(1)
+    modules = [m for m in report.catalog.modules if slug in (None, m.slug)]
+    if not modules:
+        raise click.UsageError(f"no module '{slug}' (modules: {', '.join(m.slug for m in report.catalog.modules)})")
+    folder.mkdir(parents=True, exist_ok=True)
+    for module in modules:
+        for name, text in export_bank(module, fmt).items():
+            (folder / name).write_text(text, encoding="utf-8")
+            click.echo(folder / name)
+
+
+@content_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--module", "slug", required=True, help="The module the bank is for (its slug).")
+@click.option("--format", "fmt", type=click.Choice(list(IMPORTS)), help="Default: guessed from the file.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (never over a file).")
+def import_(file: Path, slug: str, fmt: str | None, output: Path | None) -> None:
+    """Turn a GIFT or Moodle XML bank into a quiz file (YAML) for a module; every problem by line."""
+    if file.stat().st_size > MAX_BYTES:
+        raise click.ClickException(f"{file} is larger than {MAX_BYTES // 1024 // 1024} MiB; split the bank")
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        imported = import_bank(text, slug, fmt)
+    except BankImportError as exc:
+        for line, message in exc.problems:
+            click.echo(f"{file}:{line}: {message}", err=True)
+        raise SystemExit(1) from None
+    for line, message in imported.warnings:
+        click.echo(f"{file}:{line}: warning: {message}", err=True)
+    if output is None:
+        click.echo(imported.yaml, nl=False)
+    elif output.exists():
+        raise click.ClickException(f"{output} exists; choose another --output")
+    else:
+        output.write_text(imported.yaml, encoding="utf-8")
+        click.echo(f"{output}: {imported.count} questions", err=True)

@@ -12,6 +12,10 @@ _events = Namespace()
 attempt_started = _events.signal("attempt-started")
 #: sender: the module slug; keyword `passed`; sent once per attempt, after its grade is committed
 attempt_submitted = _events.signal("attempt-submitted")
+#: sender: the QuizAttempt, graded and flushed; keyword `now`; sent inside the transaction, before its commit,
+#: so what a listener queues (a statement for the LRS, a score for the LMS) is committed with the grade or
+#: not at all
+attempt_graded = _events.signal("attempt-graded")
 #: sender: the User; keywords `old`, `new`, `now`; sent inside the transaction, before its commit, so a
 #: listener's changes (the certificate's holder name) are committed with the new name or not at all
 display_name_changing = _events.signal("display-name-changing")

@@ -26,8 +26,10 @@ from ..identity.models import User
 from ..identity.passwords import verify_password
 from ..identity.services import WrongPassword, end_all_sessions, keep_an_active_admin
 from ..learning.models import Certificate, LessonProgress, ModuleSummary, ReminderSent
+from ..lti import launch as lti_launch
 from ..quizzes.grading import describe_answer
 from ..quizzes.models import QuizAllowance, QuizAttempt
+from ..xapi import outbox as xapi_outbox
 
 ERASED_NAME = "Deleted trainee"
 ERASED_REASON = "(erased with the account)"
@@ -166,6 +168,8 @@ def erase(user: User, actor_id: int | None, reason: str, now: datetime | None = 
     db.session.execute(delete(CohortMember).where(CohortMember.user_id == user.id))
     db.session.execute(delete(CohortInstructor).where(CohortInstructor.user_id == user.id))
     db.session.execute(delete(ReminderSent).where(ReminderSent.user_id == user.id))
+    lti_launch.forget(user.id)  # LMS identities, links and scores not sent
+    xapi_outbox.forget_pending(user.id)  # statements not sent to the LRS name the person
     db.session.execute(delete(Invitation).where(or_(Invitation.email == old_email, Invitation.user_id == user.id)))
     identifiers = {old_email, user.display_name}
     for certificate in db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)):

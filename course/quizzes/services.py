@@ -392,6 +392,7 @@ def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None
     attempt.score, attempt.percent, attempt.passed = result.score, result.percent, result.passed
     db.session.flush()
     summary.record_attempts(user_id, catalog.module(attempt.module_slug), now)
+    signals.attempt_graded.send(attempt, now=now)
     db.session.commit()
     signals.attempt_submitted.send(attempt.module_slug, passed=attempt.passed)
     return attempt

@@ -1,5 +1,5 @@
 """SQL statements per request, counted with a SQLAlchemy event: each request within its own budget (at most
-8), and the same with 1 or 50 past attempts. A lesson page read again costs the user and one read; starting
+9), and the same with 1 or 50 past attempts. A lesson page read again costs the user and one read; starting
 an attempt costs the user, the status (two reads), the past items for the draw (none before a first
 attempt), the attempt, its items (one INSERT for all), and the summary."""
 
@@ -11,17 +11,18 @@ from datetime import timedelta
 from ..support.helpers import csrf_token, login, post
 from ..support.journey import answer_all, catalog, let_wait_pass, read_module, start_quiz, submit
 
-BUDGET = 8
+BUDGET = 9
 # Each request's own budget: a change that adds a statement to a hot page fails here, not in production.
 # The save locks its attempt row on PostgreSQL (one SELECT ... FOR UPDATE, which SQLite does not need);
-# the dashboard reads the trainee's theme mastery for its chart.
+# the dashboard reads the trainee's theme mastery for its chart; the submit reads which LMS links (LTI)
+# the trainee launched, whose grade columns the new score goes to (issue 25).
 BUDGETS = {
     "start": 7,
     "start again (resumes)": 3,
     "lesson": 2,
     "quiz question": 3,
     "save answer": 5,
-    "submit": 8,
+    "submit": 9,
     "result": 6,
     "dashboard": 5,
 }

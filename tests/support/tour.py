@@ -245,5 +245,9 @@ def build_tour(app, make_user, runner) -> Tour:
             f"/admin/users/{bea.id}/erase",
         )
     )
+    add(Stop("LTI platforms", "/admin/lti/", "admin"))
+    add(Stop("LTI platforms, errors", "/admin/lti/", "admin", status=400, submit="Register", post_to="/admin/lti/"))
+    add(Stop("LMS grades and rosters", "/lti/manage", "admin"))
+    add(Stop("LTI launch refused", "/lti/login", status=400))
     tour.lessons = [f"/modules/{m.slug}/pages/{p.anchor}" for m in modules for p in m.pages]
     return tour
