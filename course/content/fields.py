@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from . import yamlfile
@@ -36,5 +37,16 @@ def integer(data: yamlfile.LinedDict, key: str, out: Collector, low: int, high: 
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         out.add(data.line_of(key), f"'{key}' must be a whole number from {low} to {high}")
+        return None
+    return value
+
+
+def day(data: yamlfile.LinedDict, key: str, out: Collector, what: str) -> date | None:
+    """A calendar date written YYYY-MM-DD (YAML reads it as a date); a datetime or text is reported."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        out.add(data.line_of(key), f"'{key}' in {what} must be a date written YYYY-MM-DD")
         return None
     return value

@@ -10,13 +10,16 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import fields, lint, promotion, yamlfile
+from . import currency, fields, lint, promotion, yamlfile
+from .coursefile import parse_course
 from .figures import FigureStore
 from .model import (
     GRADING_METHODS,
+    LEVELS,
     REVIEW_PARTS,
     REVIEW_WHEN,
     THEMES,
@@ -41,9 +44,13 @@ HEADING = re.compile(r"^##\s+(?P<title>.+?)(?:\s*\{#(?P<anchor>[^}]*)\})?\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 MODULE_FIELDS = {"slug", "title", "summary", "minutes", "objectives", "sources"}
+MODULE_OPTIONAL = {"reviewed"}  # missing: a warning (currency.py), so --strict still demands it
 QUIZ_REQUIRED = {"module", "title", "pass_mark", "questions_per_attempt", "questions"}
 QUIZ_OPTIONAL = {"max_attempts", "retake_wait_minutes", "grading", "review"}
 QUESTION_COMMON = {"id", "type", "theme", "objective", "prompt", "explanation", "lesson"}
+QUESTION_OPTIONAL = {"level"}  # an unknown value is an error here; a missing one is a lint warning
+SOURCE_FIELDS = {"title", "url"}
+SOURCE_OPTIONAL = {"checked"}  # missing: a warning (currency.py)
 MIN_PAGES, MAX_PAGES = 2, 6
 
 
@@ -108,15 +115,16 @@ def _split_pages(body: str, first_line: int, out: Collector) -> tuple[str, list[
 def _sources(data: yamlfile.LinedDict, out: Collector) -> tuple[Source, ...]:
     raw = data.get("sources")
     if not isinstance(raw, list) or not raw:
-        out.add(data.line_of("sources"), "'sources' must be a non-empty list of {title, url}")
+        out.add(data.line_of("sources"), "'sources' must be a non-empty list of {title, url, checked}")
         return ()
     sources = []
     for item in raw:
-        if fields.check_fields(item, {"title", "url"}, {"title", "url"}, out, "a source"):
+        if fields.check_fields(item, SOURCE_FIELDS, SOURCE_FIELDS | SOURCE_OPTIONAL, out, "a source"):
             url = fields.text(item, "url", out, "a source")
             if url and not url.startswith(("https://", "http://")):
                 out.add(item.line_of("url"), "a source's url must start with https:// or http://")
-            sources.append(Source(fields.text(item, "title", out, "a source"), url))
+            checked = fields.day(item, "checked", out, "a source")
+            sources.append(Source(fields.text(item, "title", out, "a source"), url, checked))
     return tuple(sources)
 
 
@@ -174,7 +182,7 @@ def _parse_lesson(
     except yamlfile.YamlSyntaxError as exc:
         out.add(exc.line, str(exc))
         return _ParsedLesson(None, [], out)
-    if not fields.check_fields(data, MODULE_FIELDS, MODULE_FIELDS, out, "the front matter"):
+    if not fields.check_fields(data, MODULE_FIELDS, MODULE_FIELDS | MODULE_OPTIONAL, out, "the front matter"):
         return _ParsedLesson(None, [], out)
     slug = fields.text(data, "slug", out, "the front matter")
     if slug and not SLUG.match(slug):
@@ -208,6 +216,7 @@ def _parse_lesson(
         intro_html=intro_html,
         pages=tuple(pages),
         path=out.path,
+        reviewed=fields.day(data, "reviewed", out, "the front matter"),
     )
     return _ParsedLesson(module, references, out)
 
@@ -222,14 +231,17 @@ def _question(q: Any, out: Collector) -> Question | None:
     kind = TYPES.get(q.get("type"))
     if kind is None:
         out.add(q.line_of("type"), f"unknown question type '{q.get('type')}' (use one of: {', '.join(TYPES)})")
-        any_type = QUESTION_COMMON | set().union(*(t.fields for t in TYPES.values()))
+        any_type = QUESTION_COMMON | QUESTION_OPTIONAL | set().union(*(t.fields for t in TYPES.values()))
         fields.check_fields(q, QUESTION_COMMON, any_type, out, "a question")
         return None
-    allowed = QUESTION_COMMON | kind.fields
+    allowed = QUESTION_COMMON | QUESTION_OPTIONAL | kind.fields
     fields.check_fields(q, QUESTION_COMMON | kind.fields, allowed, out, f"a {kind.name} question")
     theme = q.get("theme")
     if "theme" in q and theme not in THEMES:
         out.add(q.line_of("theme"), f"unknown theme '{theme}' (use one of: {', '.join(THEMES)})")
+    level = q.get("level")
+    if "level" in q and level not in LEVELS:
+        out.add(q.line_of("level"), f"unknown level '{level}' (use one of: {', '.join(LEVELS)})")
     qid = fields.text(q, "id", out, "a question")
     if qid and not SLUG.match(qid):
         out.add(q.line_of("id"), f"question id '{qid}' must be lowercase letters, digits and hyphens")
@@ -244,6 +256,7 @@ def _question(q: Any, out: Collector) -> Question | None:
         explanation=fields.text(q, "explanation", out, "a question"),
         lesson=lesson,
         objective=fields.integer(q, "objective", out, 1, 4) or 0,
+        level=level if level in LEVELS else "",
         line=q.line,
         **kind.validate(q, out),
     )
@@ -312,8 +325,19 @@ def _parse_quiz(path: Path, root: Path, raw_texts: dict[str, str]) -> tuple[Quiz
 # --- the whole course -------------------------------------------------------------------------------
 
 
-def check_content(lessons_dir: Path, quizzes_dir: Path, page_url: PageUrl = default_page_url) -> Report:
-    """Parse and cross-check everything; the catalog is only returned when there is no error."""
+def check_content(
+    lessons_dir: Path,
+    quizzes_dir: Path,
+    page_url: PageUrl = default_page_url,
+    *,
+    today: date | None = None,
+    review_months: int | None = None,
+) -> Report:
+    """Parse and cross-check everything; the catalog is only returned when there is no error.
+
+    `today` (default: the UTC date) and `review_months` (default: CONTENT_REVIEW_MONTHS, else 12) decide
+    which lessons are overdue for review; tests pass both.
+    """
     root = lessons_dir.resolve().parent
     raw_texts: dict[str, str] = {}
     collectors: list[Collector] = []
@@ -373,6 +397,8 @@ def check_content(lessons_dir: Path, quizzes_dir: Path, page_url: PageUrl = defa
                     f"'{module.slug}''s {len(module.objectives)} objectives",
                 )
 
+    course, course_out, course_warnings = parse_course(root, set(modules), resolves, root)
+    collectors.append(course_out)
     errors = [p for c in collectors for p in c.problems]
     errors += [p for path, text in raw_texts.items() for p in promotion.scan(path, text)]
     if not modules and not errors:
@@ -380,8 +406,13 @@ def check_content(lessons_dir: Path, quizzes_dir: Path, page_url: PageUrl = defa
     if errors:
         return Report(None, errors=sorted(errors), raw_texts=raw_texts)
     ordered = sorted(modules.values(), key=lambda m: m.number)
-    catalog = Catalog(tuple(_with_quiz(m, quizzes.get(m.slug)) for m in ordered), figures=dict(store.figures))
-    return Report(catalog, warnings=lint.lint(catalog), raw_texts=raw_texts)
+    catalog = Catalog(
+        tuple(_with_quiz(m, quizzes.get(m.slug)) for m in ordered), figures=dict(store.figures), course=course
+    )
+    today = today or datetime.now(UTC).date()
+    months = review_months or currency.review_months()
+    warnings = sorted([*lint.lint(catalog), *currency.review_warnings(catalog, today, months), *course_warnings])
+    return Report(catalog, warnings=warnings, raw_texts=raw_texts)
 
 
 def _with_quiz(module: Module, quiz: Quiz | None) -> Module:
@@ -389,6 +420,7 @@ def _with_quiz(module: Module, quiz: Quiz | None) -> Module:
 
 
 def load_catalog(lessons_dir: Path, quizzes_dir: Path, page_url: PageUrl = default_page_url) -> Catalog:
+    """The catalog, or ContentError with every error; warnings (lint, review dates) do not stop it."""
     report = check_content(lessons_dir, quizzes_dir, page_url)
     if report.catalog is None:
         raise ContentError(report.errors)

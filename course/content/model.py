@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 
 from .figures import Figure
@@ -15,12 +16,17 @@ THEMES = ("mechanism", "risks", "legal", "clinical")
 GRADING_METHODS = ("highest", "latest", "first", "average")
 REVIEW_WHEN = ("after_pass", "after_last_attempt", "always")
 REVIEW_PARTS = ("right_answer", "explanation")
+LEVELS = ("recall", "understanding", "application")
+"""Cognitive level of a question. recall: a practice-relevant fact; understanding: why, what follows, or
+telling two concepts apart; application: the stem puts the trainee in a clinic situation (a patient, a
+colleague, a leaflet, an offer) and asks for a reply, an action or a judgement."""
 
 
 @dataclass(frozen=True)
 class Source:
     title: str
     url: str
+    checked: date | None = None  # when an author last checked the module against this source
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Question:
     answer: bool | None = None  # true_false only
     pairs: tuple[Pair, ...] = ()  # matching only
     objective: int = 0  # 1-based number of the module objective this question tests
+    level: str = ""  # one of LEVELS
     line: int = 0
 
     @property
@@ -105,6 +112,7 @@ class Module:
     pages: tuple[Page, ...]
     quiz: Quiz | None = None
     path: str = ""
+    reviewed: date | None = None  # when the module was last checked against its sources
 
     def page(self, anchor: str) -> Page | None:
         return next((p for p in self.pages if p.anchor == anchor), None)
@@ -120,9 +128,49 @@ class Module:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change a trainee may need to know about, in words written for them."""
+
+    text: str  # "The UK position on ketamine's class, January 2026"
+    modules: tuple[str, ...]  # slugs of the modules it touches
+    material: bool  # True when it changes what a pass certifies
+    lesson: str = ""  # optional "module-slug#page-anchor": where to reread just that
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    date: date
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True)
+class Course:
+    """`course.yaml` at the content root: the course version and its change log, newest release first."""
+
+    version: str = ""
+    releases: tuple[Release, ...] = ()
+
+    def changes_since(self, version: str | None) -> tuple[Release, ...]:
+        """The releases after `version`, newest first: none for the current version or an unknown one.
+
+        An unknown version (a record from before versioning, or a typo) returns nothing rather than the
+        whole log, so nobody is told that everything changed.
+        """
+        versions = [r.version for r in self.releases]
+        if version not in versions:
+            return ()
+        return self.releases[: versions.index(version)]
+
+    def material_change_since(self, version: str | None) -> bool:
+        return any(c.material for r in self.changes_since(version) for c in r.changes)
+
+
+@dataclass(frozen=True)
 class Catalog:
     modules: tuple[Module, ...]
     figures: Mapping[str, Figure] = field(default_factory=dict)  # the checked figure files, by file name
+    course: Course = Course()
     _by_slug: Mapping[str, Module] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

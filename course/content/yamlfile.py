@@ -37,7 +37,17 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LinedDict:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """A date-shaped value that is no real date (2026-13-01) stays text, so the field's own check can say
+    "must be a date" at its line, instead of the YAML library raising ValueError with no line at all."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class YamlSyntaxError(Exception):

@@ -239,7 +239,12 @@ CLAIMS = (
         "5-C2",
         Q,
         L05,
-        must=("compounded oral or sublingual ketamine", "legal requirement only for esketamine", "october 2023"),
+        must=(
+            "compounded oral or sublingual ketamine",
+            "only esketamine has a product-specific federal supervision requirement",
+            "state practice rules, facility licensing",
+            "october 2023",
+        ),
         must_not=("under strict medical supervision",),
     ),
     Claim(
@@ -300,8 +305,8 @@ CLAIMS = (
         L07,
         must=(
             "acceptable safety record when the right dose is given with the right monitoring",
-            "sedation, dissociation, abuse and misuse, and suicidal thoughts",
-            "also targets respiratory depression",
+            # the current label (version of 13 March 2026) adds respiratory depression to the boxed warning
+            "boxed warning covers sedation, dissociation, respiratory depression, abuse and misuse, and suicidal",
         ),
         must_not=("generally safe when used medically",),
     ),
@@ -409,8 +414,8 @@ CLAIMS = (
         "11-C1",
         Q,
         L11,
-        must=("established anesthetic whose derivative esketamine is approved for trd", "varies by condition"),
-        must_not=("beacon of hope", "from a battlefield anesthetic to"),
+        must=("established anesthetic whose s-enantiomer, esketamine, is approved for trd", "varies by condition"),
+        must_not=("beacon of hope", "from a battlefield anesthetic to", "whose derivative esketamine"),
     ),
     Claim("11-C2", R, L11, must_not=("safe access", "we believe education")),
     Claim(
