@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +17,9 @@ from ..extensions import db
 from ..quizzes.mastery import own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
 from ..quizzes.services import allowances_of, standings_of
+from ..recertification import standing
+from ..recertification.policy import CertificateState, certificate_state
+from ..recertification.schedule import DEFAULT_FSRS, SchedulerSettings
 from . import summary
 from .models import Certificate, LessonProgress
 from .status import ModuleStatus, NextStep, module_status, next_step
@@ -164,29 +166,44 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
 class Dashboard:
     progress: CourseProgress
     mastery: dict[str, float | None]  # percent of marks earned per theme, None where nothing is answered yet
+    standing: standing.Standing  # staying current: due date, refreshers, renewals, the certificate
 
 
-def dashboard(user_id: int, catalog: Catalog) -> Dashboard:
-    """The trainee's own page: progress per module, and their own share of marks per theme (one query more)."""
-    return Dashboard(course_progress(user_id, catalog), own_mastery(user_id))
-
-
-def _new_code() -> str:
-    raw = secrets.token_hex(6).upper()
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+def dashboard(user_id: int, catalog: Catalog, now: datetime | None = None) -> Dashboard:
+    """The trainee's own page: progress per module, their own share of marks per theme, and where they
+    stand in staying current (which records a lapse or renewal that time brought, the one write)."""
+    now = now or utcnow()
+    progress = course_progress(user_id, catalog, now)
+    return Dashboard(progress, own_mastery(user_id), standing.standing_of(user_id, catalog, now, progress.complete))
 
 
 class EmailNotVerified(Forbidden):
     pass
 
 
-def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_verified: bool = True) -> Certificate:
-    """The trainee's certificate, issued on first request once every module is passed (and, where the
-    setting asks for it, the email is confirmed)."""
-    existing = db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
+def _first_passes(user_id: int) -> dict[str, datetime]:
+    """When each module was first passed (for periods that predate them: see standing.backfill)."""
+    return {
+        row.module_slug: row.submitted_at for row in sorted(standings_of(user_id), key=lambda r: r.number) if row.passed
+    }
+
+
+def certificate_for(
+    user_id: int,
+    display_name: str,
+    catalog: Catalog,
+    email_verified: bool = True,
+    now: datetime | None = None,
+    fsrs: SchedulerSettings = DEFAULT_FSRS,
+) -> Certificate:
+    """The trainee's certificate in force, issued on first request once every module is passed (and, where
+    the setting asks for it, the email is confirmed). It is dated the day the last module was passed and
+    valid until the earliest expiry of its modules; renewals issue the next one (standing.py)."""
+    existing = standing.current_certificate(user_id)
     if existing is not None:
         return existing
-    progress = course_progress(user_id, catalog)
+    now = now or utcnow()
+    progress = course_progress(user_id, catalog, now)
     if not progress.complete:
         raise Forbidden(
             f"The certificate opens when all {len(progress.modules)} modules are passed; "
@@ -197,11 +214,16 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_ver
             "You passed every module. The certificate is issued to a confirmed email address: open the link we "
             "sent you, or ask for a new one."
         )
+    standing.backfill(user_id, catalog, _first_passes(user_id), fsrs)
+    completed_at, valid_until = standing.certificate_dates(user_id, catalog)
     certificate = Certificate(
         user_id=user_id,
-        code=_new_code(),
+        current_of=user_id,
+        code=standing.new_code(),
         holder_name=display_name,
-        issued_at=utcnow(),
+        issued_at=now,
+        completed_at=completed_at,
+        valid_until=valid_until,
         scores=[{"module": m.module.slug, "title": m.module.title, "score": m.quiz.score} for m in progress.modules],
     )
     db.session.add(certificate)
@@ -209,21 +231,35 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_ver
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
+        return standing.current_certificate(user_id)
     return certificate
 
 
-def verify(code: str) -> Certificate:
+@dataclass(frozen=True)
+class Verified:
+    """A certificate as the public verify page states it today."""
+
+    certificate: Certificate
+    state: CertificateState
+    since: datetime | None  # expired, revoked or superseded since then
+    successor: Certificate | None  # the renewed certificate that superseded it
+
+
+def verify(code: str, now: datetime | None = None) -> Verified:
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
     if certificate is None:
         raise NotFound("No certificate has this code. Check it letter by letter.")
-    return certificate
+    state, since = certificate_state(
+        certificate.revoked_at, certificate.superseded_at, certificate.valid_until, now or utcnow()
+    )
+    successor = db.session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
+    return Verified(certificate, state, since, successor)
 
 
 @signals.display_name_changing.connect
 def _rename_on_certificate(user, old: str, new: str, now: datetime) -> None:
     """A certificate carries its holder's name: it follows a change (its issue date stays), on the record."""
-    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == user.id))
+    certificate = standing.current_certificate(user.id)
     if certificate is not None:
         audit.record(user.id, user.id, "name-change", f"From “{old}” to “{new}”", now)
         certificate.holder_name = new

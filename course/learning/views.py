@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..core.catalog import get_catalog
 from ..errors import CourseError
+from ..recertification.schedule import SchedulerSettings
 from ..web import limits
 from ..web.responses import module_or_404, refuse, render_for_anonymous
 from . import certificate_pdf, services
@@ -79,7 +80,13 @@ def complete(slug: str, anchor: str):
 @login_required
 def dashboard():
     found = services.dashboard(current_user.id, get_catalog())
-    return render_template("learning/dashboard.html", progress=found.progress, mastery=found.mastery)
+    return render_template(
+        "learning/dashboard.html", progress=found.progress, mastery=found.mastery, standing=found.standing
+    )
+
+
+def _fsrs() -> SchedulerSettings:
+    return SchedulerSettings.from_config(current_app.config)
 
 
 def _email_ok() -> bool:
@@ -90,7 +97,9 @@ def _email_ok() -> bool:
 @login_required
 def certificate():
     try:
-        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog(), _email_ok())
+        cert = services.certificate_for(
+            current_user.id, current_user.display_name, get_catalog(), _email_ok(), fsrs=_fsrs()
+        )
     except services.EmailNotVerified as error:
         return render_template("accounts/verify_needed.html", message=error.message), error.status
     except CourseError as error:
@@ -102,7 +111,9 @@ def certificate():
 @login_required
 def certificate_download():
     try:
-        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog(), _email_ok())
+        cert = services.certificate_for(
+            current_user.id, current_user.display_name, get_catalog(), _email_ok(), fsrs=_fsrs()
+        )
     except services.EmailNotVerified as error:
         return render_template("accounts/verify_needed.html", message=error.message), error.status
     except CourseError as error:
@@ -120,14 +131,14 @@ def verify_form():
     code = request.args.get("code", "").strip()
     if code:
         return redirect(url_for(".verify", code=code[:40]))
-    return render_template("learning/verify.html", certificate=None, code="")
+    return render_template("learning/verify.html", found=None, code="")
 
 
 @bp.get("/verify/<code>")
 def verify(code: str):
     limits.verification()
     try:
-        cert = services.verify(code[:40])
+        found = services.verify(code[:40])
     except CourseError as error:
-        return render_template("learning/verify.html", certificate=None, code=code, error=error.message), 404
-    return render_template("learning/verify.html", certificate=cert, code=cert.code)
+        return render_template("learning/verify.html", found=None, code=code, error=error.message), 404
+    return render_template("learning/verify.html", found=found, code=found.certificate.code)

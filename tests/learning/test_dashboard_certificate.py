@@ -80,7 +80,7 @@ def test_certificate_after_every_module_and_public_verification(app, make_user):
 
     public = app.test_client()
     verified = text(public.get(f"/verify/{code.lower()}"))
-    assert "Valid." in verified and "Łucja Ñúñez" in verified
+    assert "Current." in verified and "Łucja Ñúñez" in verified
     assert "100%" not in verified and user.email not in verified  # only name, date and validity
     assert public.get("/verify?code=" + code).status_code == 302
     missing = public.get("/verify/NOPE-NOPE-NOPE")
@@ -95,6 +95,8 @@ def test_the_pdf_certificate_has_a_language_a_title_a_link_and_points_to_the_acc
         code="ABCD-1234-EF56",
         holder_name="Łucja Ñúñez",
         issued_at=datetime(2026, 11, 30, 9, 15),
+        completed_at=datetime(2026, 11, 29, 17, 5),
+        valid_until=None,
         scores=[{"title": f"Module {n}", "score": 100.0} for n in range(1, 13)],
     )
     url = "https://course.example/verify/ABCD-1234-EF56"
