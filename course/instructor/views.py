@@ -32,12 +32,13 @@ from ..identity.auth import require_role
 from ..identity.models import Role
 from ..quizzes import overrides
 from ..quizzes.review import review_rows
+from ..recertification import retention
 from ..web.csvsafe import csv_chunks
 from ..web.inputs import query_int
-from ..web.responses import module_or_404
-from . import access, detail, exports, matrix, reports
+from ..web.responses import module_or_404, refuse
+from . import access, compliance, detail, exports, matrix, reports
 from . import statistics as stats
-from .forms import NO_MODULE, ActionForm, AssignInstructorForm, CohortForm
+from .forms import NO_MODULE, ActionForm, AssignInstructorForm, CohortForm, DueDateForm
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 staff_only = require_role(Role.INSTRUCTOR, Role.ADMIN)
@@ -74,10 +75,16 @@ def matrix_view():
 
 
 def stream_csv(filename: str, rows: Iterable[list]) -> Response:
-    """Write CSV as rows are read; headers go out before the first row, the file is never whole in memory."""
+    """Write CSV as rows are read; headers go out before the first row, the file is never whole in memory.
+    Every file starts with a UTF-8 byte-order mark, the one sign by which Excel on Windows reads a CSV as
+    UTF-8 ("José Álvarez" rather than mojibake); other readers skip it."""
+
+    def with_bom() -> Iterator[str]:
+        yield "\ufeff"
+        yield from csv_chunks(rows)
 
     return Response(
-        stream_with_context(csv_chunks(rows)),
+        stream_with_context(with_bom()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -118,6 +125,8 @@ def trainee(trainee_id: int):
         detail=found,
         form=_action_form(get_catalog()),
         mastery=reports.trainee_mastery(trainee_id),
+        retention=retention.retention([trainee_id], get_catalog()),
+        labels=retention.LABELS,
     )
 
 
@@ -144,7 +153,12 @@ def trainee_action(trainee_id: int):
 
     def again(status: int):
         page = render_template(
-            "instructor/trainee.html", detail=found, form=form, mastery=reports.trainee_mastery(trainee_id)
+            "instructor/trainee.html",
+            detail=found,
+            form=form,
+            mastery=reports.trainee_mastery(trainee_id),
+            retention=retention.retention([trainee_id], catalog),
+            labels=retention.LABELS,
         )
         return page, status
 
@@ -165,7 +179,7 @@ def trainee_action(trainee_id: int):
 def cohort_list():
     form = CohortForm()
     if form.validate_on_submit():
-        cohort = cohorts.create_cohort(form.name.data, current_user)
+        cohort = cohorts.create_cohort(form.name.data, current_user, form.due_on.data)
         flash(f"Cohort “{cohort.name}” created. Its join code is {cohort.join_code}.", "success")
         return redirect(url_for(".cohort_list"), 303)
     return _cohorts_page(form=form, status=400 if form.is_submitted() else 200)
@@ -186,13 +200,62 @@ def assign_instructor(cohort_id: int):
     return redirect(url_for(".cohort_list"), 303)
 
 
-def _cohorts_page(form: CohortForm | None = None, assign: AssignInstructorForm | None = None, status: int = 200):
+@bp.post("/cohorts/<id:cohort_id>/due-date")
+def set_due_date(cohort_id: int):
+    form = DueDateForm()
+    if not form.validate_on_submit():
+        return _cohorts_page(due=form, status=400)
+    try:
+        cohort = cohorts.set_due_date(cohort_id, form.due_on.data, [c.id for c in access.visible_cohorts(current_user)])
+    except CourseError as error:
+        return refuse(error)
+    when = f"to be completed by {cohort.due_on:%d %B %Y}" if cohort.due_on else "without a due date"
+    flash(f"Cohort “{cohort.name}” is now {when}.", "success")
+    return redirect(url_for(".cohort_list"), 303)
+
+
+def _cohorts_page(
+    form: CohortForm | None = None,
+    assign: AssignInstructorForm | None = None,
+    due: DueDateForm | None = None,
+    status: int = 200,
+):
     return render_template(
         "instructor/cohorts.html",
         form=form or CohortForm(formdata=None),
         assign=assign or AssignInstructorForm(formdata=None),
+        due=due,
         cohorts=access.visible_cohorts(current_user),
     ), status
+
+
+@bp.get("/compliance")
+def compliance_view():
+    cohort_id = query_int(request.args.get("cohort"))
+    return render_template(
+        "instructor/compliance.html",
+        cohorts=compliance.by_cohort(current_user, utcnow(), cohort_id),
+        cohort_id=cohort_id,
+        columns=compliance.COLUMNS,
+    )
+
+
+@bp.get("/compliance.csv")
+def compliance_csv():
+    rows = compliance.csv_rows(current_user._get_current_object(), utcnow(), query_int(request.args.get("cohort")))
+    return stream_csv("compliance.csv", rows)
+
+
+@bp.get("/retention")
+def retention_view():
+    cohort_id = query_int(request.args.get("cohort"))
+    return render_template(
+        "instructor/retention.html",
+        retention=retention.retention(access.visible_trainee_ids(current_user, cohort_id), get_catalog()),
+        labels=retention.LABELS,
+        cohorts=access.visible_cohorts(current_user),
+        cohort_id=cohort_id,
+    )
 
 
 @bp.get("/exports")

@@ -17,7 +17,7 @@ from course.extensions import db
 from course.identity.models import User
 from course.learning.models import ModuleSummary
 
-from ..support.helpers import PASSWORD, post, text
+from ..support.helpers import PASSWORD, csv_text, post, text
 from ..support.journey import (
     answer_all,
     attempt_row,
@@ -115,7 +115,7 @@ def test_matrix_cells_search_sort_and_csv_match_the_screen(app, make_user):
 
     response = admin.get("/instructor/matrix.csv?q=tess")
     assert response.is_streamed and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(text(response))))
+    rows = list(csv.reader(io.StringIO(csv_text(response))))
     header, tess = rows[0], rows[1]
     assert len(rows) == 2 and len(header) == len(tess) == 8 + 2 * len(app.extensions["catalog"].modules)
     record = dict(zip(header, tess, strict=True))
