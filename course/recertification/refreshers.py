@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ..content.model import Catalog
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
-from ..quizzes import grading, serving
+from ..quizzes import grading, serving, summary
 from ..quizzes.models import AttemptItem, QuizAttempt
 from . import schedule
 from .models import ModuleCertification, Refresher, RefresherCard, RefresherItem
@@ -193,6 +193,7 @@ def answer(
     if card is not None:
         after = schedule.review(schedule.scheduler(fsrs), card.card, score >= 1, now)
         card.card, card.due_at, card.reviewed_at = after.card, after.due_at, now
+    summary.touch(user_id, item.module_slug, now)  # a refresher is activity: the matrix and the record see it
     if all(i.answered_at is not None or i.id == item.id for i in shown.items):
         shown.refresher.finished_at, shown.refresher.open_of = now, None
     db.session.commit()
