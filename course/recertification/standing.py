@@ -272,6 +272,12 @@ class Standing:
     certificate_state: policy.CertificateState | None
     due_on: date | None  # the earliest "complete by" date of the trainee's cohorts
     deadline: policy.Deadline | None
+    today: date
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the "complete by" date (negative once it has passed)."""
+        return (self.due_on - self.today).days if self.due_on else None
 
     @property
     def renewal_open(self) -> list[str]:
@@ -311,4 +317,5 @@ def standing_of(user_id: int, catalog: Catalog, now: datetime, complete: bool) -
         state,
         due_on,
         policy.deadline(due_on, complete, now.date()),
+        now.date(),
     )

@@ -143,3 +143,29 @@ def test_refreshers_kept_up_renew_the_modules_at_expiry_without_a_retake(app, ma
     assert all(p.valid_until == add_months(T0, 24) for p in periods(app, user.id).values())
     second = text(client.get("/certificate"))
     assert _code(second) != first_code and "Valid until" in second and f"{add_months(T0, 24):%d %B %Y}" in second
+
+
+def test_the_window_before_expiry_lets_a_pass_renew_a_current_module_and_not_before(app, make_user, travel):
+    travel(T0)
+    user, client = _trainee(app, make_user)
+    module = catalog(app).modules[0]
+    pass_by_services(app, user.id, [module])
+
+    def keep_up_until(moment):
+        while (upcoming := min(card.due_at for card in cards(app, user.id).values())) < moment:
+            travel(upcoming + timedelta(hours=1))
+            answer_refresher(client, app, start_refresher(client))
+        travel(moment)
+
+    keep_up_until(add_months(T0, 9))  # current, the window (60 days before expiry) not yet open
+    pass_by_services(app, user.id, [module])
+    assert periods(app, user.id)[module.slug].certified_at == T0 and not _events(app, user.id, "renewal")
+
+    window = add_months(T0, 12) - timedelta(days=30)
+    keep_up_until(window)
+    client.get("/dashboard")
+    assert not _events(app, user.id, "lapse")
+    pass_by_services(app, user.id, [module])
+    renewed = periods(app, user.id)[module.slug]
+    assert renewed.certified_at == window and renewed.valid_until == add_months(window, 12)
+    assert [e.module_slug for e in _events(app, user.id, "renewal")] == [module.slug]
