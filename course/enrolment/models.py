@@ -23,6 +23,8 @@ class Cohort(db.Model):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # An archived cohort leaves the instructor's lists and filters; its members and records stay (issue 24).
+    archived_at: Mapped[datetime | None]
 
 
 class CohortMember(db.Model):

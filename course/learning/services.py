@@ -20,7 +20,7 @@ from ..quizzes.rules import Allowance, QuizStatus, quiz_status
 from ..quizzes.services import allowances_of, standings_of
 from . import summary
 from .models import Certificate, LessonProgress
-from .status import ModuleStatus, NextStep, module_status, next_step
+from .status import CourseStep, ModuleStatus, NextStep, continue_step, module_status, next_step
 
 VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get before a page view writes
 NO_ALLOWANCE = Allowance()
@@ -32,9 +32,9 @@ _progress = LessonProgress.__table__.c
 _MODULE_PROGRESS = select(_progress.page_anchor, _progress.last_viewed_at, _progress.completed_at).where(
     _progress.user_id == bindparam("user_id"), _progress.module_slug == bindparam("slug")
 )
-_PAGES_OPENED = select(
-    _progress.module_slug, _progress.page_anchor, _progress.completed_at, _progress.last_viewed_at
-).where(_progress.user_id == bindparam("user_id"))
+_PAGES_OPENED = select(_progress.module_slug, _progress.page_anchor, _progress.completed_at).where(
+    _progress.user_id == bindparam("user_id")
+)
 
 
 def _progress_rows(user_id: int, module_slug: str) -> list[Row]:
@@ -100,6 +100,15 @@ class ModuleProgress:
     next_page: str | None  # anchor of the first page not yet completed
 
     @property
+    def slug(self) -> str:
+        return self.module.slug
+
+    @property
+    def refresher_due(self) -> bool:
+        """Whether a passed module is due to be refreshed: never yet (issue 23 adds refreshers)."""
+        return False
+
+    @property
     def lessons_done(self) -> bool:
         return self.pages_done == len(self.module.pages)
 
@@ -111,7 +120,6 @@ class ModuleProgress:
 @dataclass(frozen=True)
 class CourseProgress:
     modules: tuple[ModuleProgress, ...]
-    resume: tuple[Module, str] | None  # the page opened most recently
 
     @property
     def pages_done(self) -> int:
@@ -128,6 +136,13 @@ class CourseProgress:
     @property
     def complete(self) -> bool:
         return self.modules_passed == len(self.modules)
+
+    @property
+    def started(self) -> bool:
+        return any(m.status is not ModuleStatus.NOT_STARTED for m in self.modules)
+
+    def continue_step(self, email_confirmed: bool = True) -> CourseStep:
+        return continue_step(self.modules, email_confirmed)
 
 
 def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None) -> CourseProgress:
@@ -154,21 +169,21 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
         state = module_status(status.passed, not unread, module.slug in read or bool(mine))
         pages_done = len(module.pages) - len(unread)
         modules.append(ModuleProgress(module, pages_done, state, status, unread[0] if unread else None))
-    latest = max(rows, key=lambda r: r.last_viewed_at, default=None)
-    resume_module = catalog.module(latest.module_slug) if latest else None
-    resume = (resume_module, latest.page_anchor) if resume_module and resume_module.page(latest.page_anchor) else None
-    return CourseProgress(tuple(modules), resume)
+    return CourseProgress(tuple(modules))
 
 
 @dataclass(frozen=True)
 class Dashboard:
     progress: CourseProgress
     mastery: dict[str, float | None]  # percent of marks earned per theme, None where nothing is answered yet
+    step: CourseStep  # the one Continue
 
 
-def dashboard(user_id: int, catalog: Catalog) -> Dashboard:
-    """The trainee's own page: progress per module, and their own share of marks per theme (one query more)."""
-    return Dashboard(course_progress(user_id, catalog), own_mastery(user_id))
+def dashboard(user_id: int, catalog: Catalog, email_confirmed: bool = True) -> Dashboard:
+    """The trainee's own page: the next step, progress per module, and their own share of marks per theme
+    (one query more). `email_confirmed`: whether the certificate could be issued to this account now."""
+    progress = course_progress(user_id, catalog)
+    return Dashboard(progress, own_mastery(user_id), progress.continue_step(email_confirmed))
 
 
 def _new_code() -> str:

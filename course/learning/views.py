@@ -78,8 +78,8 @@ def complete(slug: str, anchor: str):
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    found = services.dashboard(current_user.id, get_catalog())
-    return render_template("learning/dashboard.html", progress=found.progress, mastery=found.mastery)
+    found = services.dashboard(current_user.id, get_catalog(), _email_ok())
+    return render_template("learning/dashboard.html", progress=found.progress, mastery=found.mastery, step=found.step)
 
 
 def _email_ok() -> bool:

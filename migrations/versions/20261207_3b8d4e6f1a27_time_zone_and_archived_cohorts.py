@@ -1,0 +1,34 @@
+"""a person's time zone, and archived cohorts
+
+Why: issue 24 shows every time in the person's own time zone (a profile setting; None keeps UTC), and lets
+an instructor archive a cohort that has finished (it leaves the lists and filters; members and records
+stay). Both are nullable columns, so existing rows need no value.
+
+Revision ID: 3b8d4e6f1a27
+Revises: 7a3e9c1b5d20
+Create Date: 2026-12-07 02:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '3b8d4e6f1a27'
+down_revision = '7a3e9c1b5d20'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('time_zone', sa.String(length=64), nullable=True))
+    with op.batch_alter_table('cohort', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('archived_at', sa.DateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('cohort', schema=None) as batch_op:
+        batch_op.drop_column('archived_at')
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('time_zone')
