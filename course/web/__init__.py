@@ -122,6 +122,17 @@ def local_when(moment: datetime | None, relative: bool = False) -> Markup:
     return Markup(html)  # noqa: S704 (escaped above; the stamp is digits and separators)
 
 
+def local_ago(moment: datetime | None) -> Markup:
+    """A past moment said briefly ("3 days ago") where space is short, e.g. a matrix row; the full date in
+    the viewer's zone is the element's title, the UTC instant its datetime."""
+    if moment is None:
+        return Markup("never")
+    zone_name = getattr(current_user, "time_zone", None) if current_user else None
+    stamp = moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    full = escape(times.when_text(moment, zone_name))
+    return Markup(f'<time datetime="{stamp}" title="{full}">{escape(times.relative(moment, utcnow()))}</time>')  # noqa: S704
+
+
 def _accessibility():
     title, html = _statement()
     return render_template("accessibility.html", title=title, statement=html)
@@ -165,5 +176,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["module_links"] = module_links
     app.jinja_env.globals["score"] = score
     app.jinja_env.globals["local_when"] = local_when
+    app.jinja_env.globals["local_ago"] = local_ago
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
