@@ -24,6 +24,8 @@ class Cohort(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     due_on: Mapped[date | None]  # "complete by": mandatory training has a date; None means no date
+    # An archived cohort leaves the instructor's lists and filters; its members and records stay (issue 24).
+    archived_at: Mapped[datetime | None]
 
 
 class CohortMember(db.Model):

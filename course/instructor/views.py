@@ -55,7 +55,7 @@ def _matrix_query() -> matrix.MatrixQuery:
     return matrix.MatrixQuery(
         cohort_id=query_int(args.get("cohort")),
         search=args.get("q", "").strip()[:100],
-        sort=args.get("sort", "progress") if args.get("sort") in matrix.SORTS else "progress",
+        sort=args.get("sort") if args.get("sort") in matrix.SORTS else "attention",
         signal=args.get("signal", "") if args.get("signal") in matrix.SIGNALS else "",
         page=query_int(args.get("page"), high=99_999) or 1,
     )
@@ -63,14 +63,14 @@ def _matrix_query() -> matrix.MatrixQuery:
 
 @bp.get("/")
 def matrix_view():
-    query = _matrix_query()
-    page = matrix.matrix_page(current_user, get_catalog(), query, utcnow())
+    query, now = _matrix_query(), utcnow()
+    page = matrix.matrix_page(current_user, get_catalog(), query, now)
     return render_template(
         "instructor/matrix.html",
         page=page,
         query=query,
         cohorts=access.visible_cohorts(current_user),
-        glance=matrix.glance(current_user, get_catalog(), query.cohort_id, utcnow()),
+        glance=matrix.glance(current_user, get_catalog(), query.cohort_id, page.signals),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -61,7 +61,15 @@ class ModuleSummary(db.Model):
     """
 
     __tablename__ = "module_summary"
-    __table_args__ = (UniqueConstraint("user_id", "module_slug"),)
+    # Two covering indexes, so the matrix reads its aggregates from an index alone: per trainee (totals,
+    # worst failures, last activity) and per module (the cohort at a glance).
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_slug"),
+        Index(
+            "ix_module_summary_trainee_totals", "user_id", "passed", "pages_done", "failed_attempts", "last_activity_at"
+        ),
+        Index("ix_module_summary_module_counts", "module_slug", "passed", "pages_done", "attempts", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

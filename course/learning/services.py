@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Row, bindparam, select
@@ -22,7 +22,7 @@ from ..recertification.policy import CertificateState, certificate_state
 from ..recertification.schedule import DEFAULT_FSRS, SchedulerSettings
 from . import summary
 from .models import Certificate, LessonProgress
-from .status import ModuleStatus, NextStep, module_status, next_step
+from .status import CourseStep, ModuleStatus, NextStep, continue_step, module_status, next_step
 
 VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get before a page view writes
 NO_ALLOWANCE = Allowance()
@@ -34,9 +34,9 @@ _progress = LessonProgress.__table__.c
 _MODULE_PROGRESS = select(_progress.page_anchor, _progress.last_viewed_at, _progress.completed_at).where(
     _progress.user_id == bindparam("user_id"), _progress.module_slug == bindparam("slug")
 )
-_PAGES_OPENED = select(
-    _progress.module_slug, _progress.page_anchor, _progress.completed_at, _progress.last_viewed_at
-).where(_progress.user_id == bindparam("user_id"))
+_PAGES_OPENED = select(_progress.module_slug, _progress.page_anchor, _progress.completed_at).where(
+    _progress.user_id == bindparam("user_id")
+)
 
 
 def _progress_rows(user_id: int, module_slug: str) -> list[Row]:
@@ -102,6 +102,12 @@ class ModuleProgress:
     next_page: str | None  # anchor of the first page not yet completed
 
     @property
+    def slug(self) -> str:
+        return self.module.slug
+
+    refresher_due: bool = False  # a passed module with objectives due for a refresher (issue 23)
+
+    @property
     def lessons_done(self) -> bool:
         return self.pages_done == len(self.module.pages)
 
@@ -113,7 +119,6 @@ class ModuleProgress:
 @dataclass(frozen=True)
 class CourseProgress:
     modules: tuple[ModuleProgress, ...]
-    resume: tuple[Module, str] | None  # the page opened most recently
 
     @property
     def pages_done(self) -> int:
@@ -130,6 +135,17 @@ class CourseProgress:
     @property
     def complete(self) -> bool:
         return self.modules_passed == len(self.modules)
+
+    @property
+    def started(self) -> bool:
+        return any(m.status is not ModuleStatus.NOT_STARTED for m in self.modules)
+
+    def continue_step(self, email_confirmed: bool = True) -> CourseStep:
+        return continue_step(self.modules, email_confirmed)
+
+    def with_refreshers_due(self, slugs: frozenset[str]) -> CourseProgress:
+        """The same progress, the modules in `slugs` marked as due a refresher (for the Continue rule)."""
+        return replace(self, modules=tuple(replace(m, refresher_due=m.module.slug in slugs) for m in self.modules))
 
 
 def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None) -> CourseProgress:
@@ -156,25 +172,26 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
         state = module_status(status.passed, not unread, module.slug in read or bool(mine))
         pages_done = len(module.pages) - len(unread)
         modules.append(ModuleProgress(module, pages_done, state, status, unread[0] if unread else None))
-    latest = max(rows, key=lambda r: r.last_viewed_at, default=None)
-    resume_module = catalog.module(latest.module_slug) if latest else None
-    resume = (resume_module, latest.page_anchor) if resume_module and resume_module.page(latest.page_anchor) else None
-    return CourseProgress(tuple(modules), resume)
+    return CourseProgress(tuple(modules))
 
 
 @dataclass(frozen=True)
 class Dashboard:
     progress: CourseProgress
     mastery: dict[str, float | None]  # percent of marks earned per theme, None where nothing is answered yet
+    step: CourseStep  # the one Continue
     standing: standing.Standing  # staying current: due date, refreshers, renewals, the certificate
 
 
-def dashboard(user_id: int, catalog: Catalog, now: datetime | None = None) -> Dashboard:
-    """The trainee's own page: progress per module, their own share of marks per theme, and where they
-    stand in staying current (which records a lapse or renewal that time brought, the one write)."""
+def dashboard(user_id: int, catalog: Catalog, email_confirmed: bool = True, now: datetime | None = None) -> Dashboard:
+    """The trainee's own page: the next step, progress per module, their own share of marks per theme, and
+    where they stand in staying current (which records a lapse or renewal that time brought, the one
+    write). `email_confirmed`: whether the certificate could be issued to this account now."""
     now = now or utcnow()
     progress = course_progress(user_id, catalog, now)
-    return Dashboard(progress, own_mastery(user_id), standing.standing_of(user_id, catalog, now, progress.complete))
+    current = standing.standing_of(user_id, catalog, now, progress.complete)
+    progress = progress.with_refreshers_due(current.due_modules)
+    return Dashboard(progress, own_mastery(user_id), progress.continue_step(email_confirmed), current)
 
 
 class EmailNotVerified(Forbidden):

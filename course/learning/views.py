@@ -79,9 +79,13 @@ def complete(slug: str, anchor: str):
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    found = services.dashboard(current_user.id, get_catalog())
+    found = services.dashboard(current_user.id, get_catalog(), _email_ok())
     return render_template(
-        "learning/dashboard.html", progress=found.progress, mastery=found.mastery, standing=found.standing
+        "learning/dashboard.html",
+        progress=found.progress,
+        mastery=found.mastery,
+        step=found.step,
+        standing=found.standing,
     )
 
 

@@ -267,6 +267,7 @@ class Standing:
     periods: dict[str, policy.Period]
     states: dict[str, policy.ModuleState]
     refreshers_due: int  # objectives due now
+    due_modules: frozenset[str]  # the modules those objectives belong to
     next_refresher: datetime | None  # when the next objective comes due, if none is due now
     certificate: Certificate | None
     certificate_state: policy.CertificateState | None
@@ -312,6 +313,7 @@ def standing_of(user_id: int, catalog: Catalog, now: datetime, complete: bool) -
         periods,
         states,
         sum(1 for d in dues if d <= now),
+        frozenset(c.module_slug for c in cards if c.due_at <= now),
         min((d for d in dues if d > now), default=None),
         certificate,
         state,

@@ -10,7 +10,7 @@ expiry, and when it lapsed), refresher_card (the FSRS schedule of each objective
 refresher_item (the refreshers, their served questions and answers).
 
 Revision ID: 30eea4482624
-Revises: 7a3e9c1b5d20
+Revises: 3b8d4e6f1a27
 Create Date: 2026-12-07 01:51:16.855508
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '30eea4482624'
-down_revision = '7a3e9c1b5d20'
+down_revision = '3b8d4e6f1a27'
 branch_labels = None
 depends_on = None
 
