@@ -100,13 +100,18 @@ class CohortCompliance:
         return self.counts[Compliance.COMPLETE] + self.counts[Compliance.EXPIRING]
 
 
-def by_cohort(viewer: User, now: datetime, cohort_id: int | None = None) -> list[CohortCompliance]:
-    """Every followed cohort's counts, cohorts without members included."""
-    found = {c.id: CohortCompliance(c.id, c.name, c.due_on) for c in access.visible_cohorts(viewer)}
+def by_cohort(
+    viewer: User, now: datetime, cohort_id: int | None = None, cohorts: list[Cohort] | None = None
+) -> list[CohortCompliance]:
+    """Every followed cohort's counts, cohorts without members included (`cohorts`: the viewer's cohorts,
+    when the page has read them already)."""
+    cohorts = access.visible_cohorts(viewer) if cohorts is None else cohorts
+    found = {c.id: CohortCompliance(c.id, c.name, c.due_on) for c in cohorts}
     if cohort_id is not None:
         found = {k: v for k, v in found.items() if k == cohort_id}
     for row in db.session.execute(_rows(viewer, cohort_id)):
-        found[row.cohort_id].counts[status_of(row, now)] += 1
+        if row.cohort_id in found:
+            found[row.cohort_id].counts[status_of(row, now)] += 1
     return list(found.values())
 
 

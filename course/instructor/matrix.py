@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, Subquery, case, func, or_, select
+from sqlalchemy import Select, Subquery, case, func, or_, select, true
 
 from ..content.model import Catalog
 from ..enrolment.models import Cohort, CohortMember
@@ -18,6 +18,7 @@ from ..extensions import db
 from ..identity.models import User
 from ..learning.models import ModuleSummary
 from ..learning.status import ModuleStatus, module_status
+from ..recertification.policy import DUE_SOON_DAYS, Deadline
 from ..web.inputs import LIKE_ESCAPE, escape_like
 from .access import trainee_filter, visible_cohort_ids
 
@@ -26,6 +27,7 @@ INACTIVE_DAYS = 14
 FAILS_FOR_HELP = 3
 SORTS = ("attention", "progress", "activity", "name")
 SIGNALS = ("needs-help", "nearly-done")
+DEADLINES = tuple(d.value for d in Deadline if d is not Deadline.DONE)  # the "complete by" filter's choices
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class MatrixQuery:
     sort: str = "attention"
     signal: str = ""
     page: int = 1
+    deadline: str = ""  # on time | due soon | overdue: against the cohort's "complete by" date
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class Row:
     needs_help: bool
     nearly_done: bool
     idle_days: int | None  # days without activity, when that is why the trainee needs help
+    due_on: date | None = None  # the earliest "complete by" date of their cohorts the viewer follows
+    deadline: str | None = None  # on time | due soon | overdue | done; None without a date
     cells: list[Cell] = field(default_factory=list)
     cohorts: list[str] = field(default_factory=list)
     # Why the trainee needs help, in words: each quiz failed FAILS_FOR_HELP times or more, and inactivity.
@@ -106,6 +111,22 @@ def _people(viewer: User, cohort_id: int | None, modules: int, now: datetime) ->
     active = func.coalesce(totals.c.last_activity, User.created_at)
     inactive = (active < now - timedelta(days=INACTIVE_DAYS)) & (passed < modules)
     needs_help = or_(func.coalesce(totals.c.worst_fails, 0) >= FAILS_FOR_HELP, inactive)
+    due_on = (
+        select(func.min(Cohort.due_on))
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == User.id, Cohort.id.in_(visible_cohort_ids(viewer)))
+        .where(Cohort.id == cohort_id if cohort_id is not None else true())
+        .correlate(User)
+        .scalar_subquery()
+    )
+    today = now.date()
+    deadline = case(
+        (due_on.is_(None), None),
+        (passed >= modules, Deadline.DONE.value),
+        (due_on < today, Deadline.OVERDUE.value),
+        (due_on <= today + timedelta(days=DUE_SOON_DAYS), Deadline.DUE_SOON.value),
+        else_=Deadline.ON_TIME.value,
+    )
     return (
         select(
             User.id,
@@ -118,6 +139,8 @@ def _people(viewer: User, cohort_id: int | None, modules: int, now: datetime) ->
             (passed == modules - 1).label("nearly_done"),
             inactive.label("inactive"),
             active.label("active_at"),
+            due_on.label("due_on"),
+            deadline.label("deadline"),
             func.count().over().label("everyone"),
             func.sum(case((needs_help, 1), else_=0)).over().label("helped"),
             func.sum(case((inactive, 1), else_=0)).over().label("idle"),
@@ -144,6 +167,8 @@ def _aggregate(viewer: User, query: MatrixQuery, modules: int, now: datetime) ->
         stmt = stmt.where(people.c.needs_help)
     elif query.signal == "nearly-done":
         stmt = stmt.where(people.c.nearly_done)
+    if query.deadline in DEADLINES:
+        stmt = stmt.where(people.c.deadline == query.deadline)
     c = people.c
     order = {
         # Needs help first, then one module from the end, then the furthest along.
@@ -167,6 +192,8 @@ def _rows(records, catalog: Catalog, viewer: User, now: datetime) -> list[Row]:
             bool(r.needs_help),
             bool(r.nearly_done),
             (now - r.active_at).days if r.inactive else None,
+            _day(r.due_on),
+            r.deadline,
         )
         for r in records
     ]
@@ -195,6 +222,11 @@ def _rows(records, catalog: Catalog, viewer: User, now: datetime) -> list[Row]:
         if row.idle_days is not None:
             row.reasons.append(f"No activity for {row.idle_days} days")
     return rows
+
+
+def _day(value) -> date | None:
+    """A date column read through a scalar subquery: SQLite hands back its text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _signals(record) -> Signals:
@@ -262,7 +294,7 @@ def csv_row(row: Row) -> list:
         int(row.nearly_done),
     ]
     for cell in row.cells:
-        values += [cell.status, round(cell.score or 0, 1)]
+        values += [cell.status, round(cell.score, 1) if cell.score is not None else ""]  # not started: empty, not 0
     return values
 
 

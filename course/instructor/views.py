@@ -58,6 +58,7 @@ def _matrix_query() -> matrix.MatrixQuery:
         sort=args.get("sort") if args.get("sort") in matrix.SORTS else "attention",
         signal=args.get("signal", "") if args.get("signal") in matrix.SIGNALS else "",
         page=query_int(args.get("page"), high=99_999) or 1,
+        deadline=args.get("deadline", "") if args.get("deadline") in matrix.DEADLINES else "",
     )
 
 
@@ -65,12 +66,17 @@ def _matrix_query() -> matrix.MatrixQuery:
 def matrix_view():
     query, now = _matrix_query(), utcnow()
     page = matrix.matrix_page(current_user, get_catalog(), query, now)
+    cohorts = access.visible_cohorts(current_user)
+    # The home (the first page) opens on compliance: who is current, overdue, expiring (issue 23).
+    first = query.page == 1
     return render_template(
         "instructor/matrix.html",
         page=page,
         query=query,
-        cohorts=access.visible_cohorts(current_user),
+        cohorts=cohorts,
         glance=matrix.glance(current_user, get_catalog(), query.cohort_id, page.signals),
+        compliance=compliance.by_cohort(current_user, now, query.cohort_id, cohorts) if first else None,
+        compliance_columns=compliance.COLUMNS,
     )
 
 

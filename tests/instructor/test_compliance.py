@@ -121,3 +121,29 @@ def test_retention_by_days_since_the_pass_for_the_cohort_and_the_trainee(app, ma
     assert f'<th scope="row">0–30 days</th><td>{round(100 * right / len(items))}%</td>' in page
     detail = html.unescape(text(lead_client.get(f"/instructor/trainees/{trainee.id}")))
     assert "what this trainee forgets first" in detail and 'id="retention-svg"' in detail
+
+
+def test_the_home_opens_on_compliance_and_the_matrix_filters_by_the_due_date(app, make_user, travel):
+    travel(T0)
+    lead = make_user("instructor")
+    done, late, soon = make_user(name="Dana Done"), make_user(name="Lou Late"), make_user(name="Sue Soon")
+    with app.app_context():
+        ward = cohorts.create_cohort("Ward 8", db.session.get(User, lead.id), due_on=date(2026, 1, 10))
+        clinic = cohorts.create_cohort("Clinic 9", db.session.get(User, lead.id), due_on=date(2026, 1, 25))
+        for user in (done, late):
+            cohorts.join(user.id, ward.join_code)
+        cohorts.join(soon.id, clinic.join_code)
+    pass_by_services(app, done.id, catalog(app).modules)
+    home = text(_client(app, lead).get("/instructor/"))
+    assert home.index("Compliance today") < home.index('id="matrix-heading"')  # compliance first
+
+    def names(url: str) -> set[str]:
+        page = text(_client(app, lead).get(url))
+        return {n for n in ("Dana Done", "Lou Late", "Sue Soon") if f">{n}</a>" in page}
+
+    assert names("/instructor/?deadline=overdue") == {"Lou Late"}
+    assert names("/instructor/?deadline=due+soon") == {"Sue Soon"}
+    assert names("/instructor/?deadline=on+time") == set()
+    assert names("/instructor/?deadline=bogus") == {"Dana Done", "Lou Late", "Sue Soon"}  # ignored, not a 500
+    row = text(_client(app, lead).get("/instructor/?q=dana")).split(">Dana Done</a>")[1].split("</tr>")[0]
+    assert "done" in row and "10 Jan 2026" in row

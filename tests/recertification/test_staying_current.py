@@ -169,3 +169,28 @@ def test_the_window_before_expiry_lets_a_pass_renew_a_current_module_and_not_bef
     renewed = periods(app, user.id)[module.slug]
     assert renewed.certified_at == window and renewed.valid_until == add_months(window, 12)
     assert [e.module_slug for e in _events(app, user.id, "renewal")] == [module.slug]
+
+
+def test_the_dashboard_shows_the_due_date_the_days_left_and_a_due_refresher_as_the_next_step(app, make_user, travel):
+    travel(T0)
+    lead = make_user("instructor")
+    user, client = _trainee(app, make_user)
+    with app.app_context():
+        from course.enrolment import cohorts
+        from course.identity.models import User
+
+        cohort = cohorts.create_cohort("Ward 3", db.session.get(User, lead.id), due_on=(T0 + timedelta(days=30)).date())
+        cohorts.join(user.id, cohort.join_code)
+    page = html.unescape(text(client.get("/dashboard")))
+    assert "Complete by" in page and "30 days left" in page and 'data-deadline="on time"' in page
+    pass_by_services(app, user.id, catalog(app).modules)
+    assert client.get("/certificate").status_code == 200
+    travel(min(card.due_at for card in cards(app, user.id).values()) + timedelta(hours=1))
+    page = html.unescape(text(client.get("/dashboard")))
+    assert 'data-deadline="done"' in page and "Take the two-minute refresher" in page
+    assert f"valid until <strong>{add_months(T0, 12):%d %B %Y}</strong>" in page.replace("Valid", "valid")
+    form = page.split('action="/refresher"')[0]
+    assert form.count("<form") >= 1  # the Continue is a form posting to /refresher
+    travel(add_months(T0, 8))
+    page = html.unescape(text(client.get("/dashboard")))
+    assert "A pass of the quiz renews these modules" in page and "lapsed: refreshers not kept up" in page
