@@ -129,13 +129,10 @@ def test_a_refresher_with_immediate_feedback(app, history, new_page, travel, siz
     travel(due + timedelta(hours=1))
     page = new_page(viewport=WIDTHS[size])
     login_in_browser(page, ada.email)
-    page.goto("/dashboard")
-    page.evaluate(
-        """() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/refresher';
-        const t = document.createElement('input'); t.type = 'hidden'; t.name = 'csrf_token';
-        t.value = document.querySelector('input[name=csrf_token]').value; f.appendChild(t);
-        document.body.appendChild(f); f.submit(); }"""
-    )
+    assert_accessible(page, "/dashboard")
+    assert page.locator(".standing").is_visible()
+    shoot(page, f"dashboard-refresher-due-{size}")
+    page.get_by_role("button", name="Take the two-minute refresher").click()
     page.wait_for_url(re.compile(r"/refreshers/\d+/1$"))
     assert_accessible(page)
     shoot(page, f"refresher-question-{size}")
@@ -156,9 +153,24 @@ def test_a_refresher_with_immediate_feedback(app, history, new_page, travel, siz
 
 
 @pytest.mark.parametrize("size", list(WIDTHS))
+def test_dashboard_with_renewals_open_and_an_expired_certificate(app, history, new_page, travel, size):
+    travel(add_months(T0, 22))  # Ben's modules lapsed long ago and expired; Ada's lapsed too
+    page = new_page(viewport=WIDTHS[size])
+    login_in_browser(page, history["ada"].email)
+    assert_accessible(page, "/dashboard")
+    assert page.get_by_text("A pass of the quiz renews these modules").is_visible()
+    shoot(page, f"dashboard-renewal-open-{size}")
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
 def test_compliance_and_retention_pages(app, history, new_page, size):
     page = new_page(viewport=WIDTHS[size])
     login_in_browser(page, history["lead"].email)
+    assert_accessible(page, "/instructor/")
+    assert page.get_by_role("heading", name="Compliance today").is_visible()
+    shoot(page, f"instructor-home-compliance-{size}")
+    assert_accessible(page, "/instructor/?deadline=on+time")
+    shoot(page, f"instructor-matrix-deadline-{size}")
     assert_accessible(page, "/instructor/compliance")
     assert page.locator('td[data-status="complete"]').first.inner_text() == "1"
     shoot(page, f"instructor-compliance-{size}")
