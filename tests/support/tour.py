@@ -169,5 +169,8 @@ def build_tour(app, make_user, runner) -> Tour:
         )
     )
     add(Stop("exports", "/instructor/exports", "admin"))
+    add(Stop("compliance", "/instructor/compliance", "admin"))
+    add(Stop("retention", "/instructor/retention", "admin"))
+    add(Stop("matrix, overdue", "/instructor/?deadline=overdue", "admin"))
     tour.lessons = [f"/modules/{m.slug}/pages/{p.anchor}" for m in modules for p in m.pages]
     return tour
