@@ -150,16 +150,33 @@ def digests(items: Iterable[Due]) -> list[Digest]:
     return list(by_user.values())
 
 
+def _rows(digests: Iterable[Digest], now: datetime) -> list[dict]:
+    return [
+        {"user_id": i.user.id, "kind": i.kind, "period": i.period, "sent_at": now} for d in digests for i in d.items
+    ]
+
+
 def claim(digest: Digest, now: datetime) -> bool:
     """Record a digest's items before sending it; False when another run already did (nothing to send)."""
-    rows = [{"user_id": i.user.id, "kind": i.kind, "period": i.period, "sent_at": now} for i in digest.items]
     try:
-        db.session.execute(insert(ReminderSent), rows)
+        db.session.execute(insert(ReminderSent), _rows([digest], now))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return False
     return True
+
+
+def claim_batch(digests: list[Digest], now: datetime) -> list[Digest]:
+    """Record many digests in one commit (a run of 10,000 trainees would otherwise commit 10,000 times);
+    if another run got to one of them first, claim them one by one. Returns those claimed."""
+    try:
+        db.session.execute(insert(ReminderSent), _rows(digests, now))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return [digest for digest in digests if claim(digest, now)]
+    return digests
 
 
 def release(digest: Digest) -> None:

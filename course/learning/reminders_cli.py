@@ -13,6 +13,7 @@ from ..recertification import standing
 from . import emails, reminders
 
 bp = Blueprint("reminders_cli", __name__, cli_group="reminders")
+CLAIM_BATCH = 200  # digests recorded per commit before they are sent
 
 
 @bp.cli.command("send")
@@ -31,18 +32,18 @@ def send(dry_run: bool) -> None:
     base = config.get("BASE_URL") or "http://127.0.0.1:5000"
     sent = failed = 0
     with current_app.test_request_context(base_url=base):
-        for digest in reminders.digests(reminders.due(now, config["REMINDER_INACTIVE_DAYS"])):
-            if dry_run:
+        everyone = reminders.digests(reminders.due(now, config["REMINDER_INACTIVE_DAYS"]))
+        if dry_run:
+            for digest in everyone:
                 click.echo(f"{', '.join(i.kind for i in digest.items):<30} {digest.user.email}")
-                continue
-            if not reminders.claim(digest, now):
-                continue
-            if emails.send_digest(digest, catalog):
-                sent += 1
-            else:
-                reminders.release(digest)
-                failed += 1
-    if not dry_run:
-        click.echo(f"Sent {sent} reminder(s).")
+            return
+        for start in range(0, len(everyone), CLAIM_BATCH):
+            for digest in reminders.claim_batch(everyone[start : start + CLAIM_BATCH], now):
+                if emails.send_digest(digest, catalog):
+                    sent += 1
+                else:
+                    reminders.release(digest)
+                    failed += 1
+    click.echo(f"Sent {sent} reminder(s).")
     if failed:
         raise click.ClickException(f"{failed} reminder(s) could not be sent; the next run tries them again.")

@@ -73,3 +73,17 @@ def test_one_digest_per_person_and_run_with_everything_due(app, make_user, mailb
     ben, _ = parts(mailbox.last("ben@clinic.example"))
     assert "was due on 14 January 2027" in ben and date_after > datetime(2027, 1, 14)
     assert not mailbox.to("quinn@clinic.example")
+
+
+def test_a_batch_claim_skips_the_digests_another_run_claimed(app, make_user):
+    from course.learning import reminders
+
+    users = [make_user() for _ in range(3)]
+    now = datetime(2026, 3, 1, 7, 0)
+    with app.app_context():
+        people = [db.session.get(User, u.id) for u in users]
+        digests = reminders.digests(reminders.Due(p, "inactive", "2026-02-01") for p in people)
+        assert reminders.claim(digests[1], now)  # another run got to this one first
+        claimed = reminders.claim_batch(digests, now)
+        assert [d.user.id for d in claimed] == [users[0].id, users[2].id]
+        assert reminders.claim_batch(digests, now) == []  # everything recorded: nothing to send twice
