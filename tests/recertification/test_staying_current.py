@@ -50,6 +50,9 @@ def test_refreshers_come_when_due_with_immediate_feedback_and_a_miss_comes_back_
     travel(max(card.due_at for card in scheduled.values()) + timedelta(days=1))
     refresher_id = start_refresher(client)
     assert start_refresher(client) == refresher_id  # a second click resumes the same refresher
+    _, stranger = _trainee(app, make_user, name="Sid Stranger")  # another trainee's refresher is not found
+    assert stranger.get(f"/refreshers/{refresher_id}/1").status_code == 404
+    assert post(stranger, f"/refreshers/{refresher_id}/1", {"choice": ["x"]}).status_code == 404
     page = text(client.get(f"/refreshers/{refresher_id}/1"))
     assert "Refresher question 1 of" in page and "Check my answer" in page
     items = answer_refresher(client, app, refresher_id, right=lambda item: item.position != 1)
