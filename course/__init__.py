@@ -29,6 +29,7 @@ from .learning.views import bp as learning_bp
 from .lti import init_app as init_lti
 from .privacy import views as privacy_views
 from .quizzes.views import bp as quizzes_bp
+from .recertification.views import bp as refreshers_bp
 from .web import assets, converters, cookies
 from .web.app import CourseFlask
 from .xapi import init_app as init_xapi
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         reminders_cli,
         learning_bp,
         quizzes_bp,
+        refreshers_bp,
         instructor_bp,
         users_cli,
         summaries_cli,

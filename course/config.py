@@ -121,6 +121,20 @@ def _interop_config(instance_path: Path) -> dict[str, Any]:
     }
 
 
+def _refresher_config() -> dict[str, Any]:
+    """Spaced refreshers (issue 23): the FSRS scheduler's settings and the size of a refresher."""
+    env = os.environ.get
+    weights = _list(env("REFRESHER_FSRS_PARAMETERS"))
+    return {
+        "REFRESHER_DESIRED_RETENTION": float(env("REFRESHER_DESIRED_RETENTION", "0.9")),
+        "REFRESHER_MAXIMUM_INTERVAL_DAYS": int(env("REFRESHER_MAXIMUM_INTERVAL_DAYS", "180")),
+        "REFRESHER_FSRS_PARAMETERS": tuple(float(w) for w in weights) if weights else None,
+        "REFRESHER_MIN_QUESTIONS": int(env("REFRESHER_MIN_QUESTIONS", "3")),
+        "REFRESHER_MAX_QUESTIONS": int(env("REFRESHER_MAX_QUESTIONS", "5")),
+        "REFRESHER_FRESH_DAYS": int(env("REFRESHER_FRESH_DAYS", "30")),
+    }
+
+
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = overrides or {}
     production = os.environ.get("COURSE_ENV", "development") == "production"
@@ -171,6 +185,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     config.update(_mail_config(instance_path))
     config.update(_database_limits())
     config.update(_interop_config(instance_path))
+    config.update(_refresher_config())
     config.update(overrides)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance_path, production)

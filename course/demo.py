@@ -24,6 +24,7 @@ import click
 from flask import Blueprint, current_app
 from sqlalchemy import func, insert, select
 
+from .audit.models import AuditEvent
 from .clock import utcnow
 from .content import types
 from .content.model import Catalog, Module
@@ -32,9 +33,12 @@ from .enrolment.models import Cohort, CohortInstructor, CohortMember
 from .extensions import db
 from .identity.models import Role, User, new_session_token
 from .identity.passwords import hash_password
-from .learning.models import LessonProgress, ModuleSummary
+from .learning.models import Certificate, LessonProgress, ModuleSummary
 from .quizzes import grading, selection, serving
 from .quizzes.models import AttemptItem, QuizAttempt
+from .recertification import history, policy
+from .recertification.models import ModuleCertification, Refresher, RefresherCard, RefresherItem
+from .recertification.standing import new_code
 
 bp = Blueprint("demo_cli", __name__, cli_group="demo")
 
@@ -42,6 +46,7 @@ DOMAIN = "demo.example"
 BATCH = 1000  # trainees per transaction: about 65,000 rows, a few seconds of work
 VARIANTS = 4  # served versions of each question; attempts pick one, as a real draw would shuffle
 SPREAD_DAYS = 60  # last activity falls within this many days before now
+FINISHED_SPREAD_DAYS = 730  # those who finished did so over the last two years: current, expiring, expired
 
 # Shares of the population, and the model's knobs (logits): tuned so a trainee averages about 12 attempts.
 NOT_STARTED, FINISHED = 0.08, 0.34
@@ -88,6 +93,12 @@ class Batch:
     attempts: list[dict] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
     summaries: list[dict] = field(default_factory=list)
+    periods: list[dict] = field(default_factory=list)
+    cards: list[dict] = field(default_factory=list)
+    refreshers: list[dict] = field(default_factory=list)
+    refresher_items: list[dict] = field(default_factory=list)  # `refresher_id` a batch-local index too
+    certificates: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
 
 
 def _sigmoid(x: float) -> float:
@@ -294,9 +305,9 @@ class Trainee:
         if reach < len(plans):
             self.module(plans[reach], finish=False)
 
-    def finish(self, now: datetime) -> datetime:
-        """Turn clock offsets into times, the last activity `SPREAD_DAYS` or less ago; returns the start."""
-        latest = now - timedelta(days=SPREAD_DAYS * self.rng.random() ** 1.3)
+    def finish(self, now: datetime, spread_days: float = SPREAD_DAYS) -> datetime:
+        """Turn clock offsets into times, the last activity `spread_days` or less ago; returns the start."""
+        latest = now - timedelta(days=spread_days * self.rng.random() ** 1.3)
         start = latest - timedelta(seconds=self.last)
 
         def at(offset: float | None) -> datetime | None:
@@ -318,6 +329,12 @@ class Trainee:
 class Seeder:
     def __init__(self, catalog: Catalog, rng: random.Random, password_hash: str, now: datetime):
         self.plans = plan_catalog(catalog, rng)
+        self.rules = catalog.course.certification
+        self.objective_pools: dict[str, dict[int, list[str]]] = {}
+        for plan in self.plans:
+            pools = self.objective_pools.setdefault(plan.module.slug, {})
+            for question in plan.questions.values():
+                pools.setdefault(question.objective, []).append(question.id)
         self.rng, self.password_hash, self.now = rng, password_hash, now
         self.counts: Counter[str] = Counter()
 
@@ -341,8 +358,10 @@ class Seeder:
         created = self.now - timedelta(days=SPREAD_DAYS + 30)
         users = [self.user(email, self.name(), Role.INSTRUCTOR, created) for email in emails]
         instructor_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users))
+        # "Complete by" dates: every third cohort has none; the others fall from six weeks ago to months ahead.
         cohorts = [
             {"name": f"Demo cohort {first + n:03d}", "join_code": new_join_code(), "created_by_id": user_id}
+            | {"due_on": None if n % 3 == 2 else (self.now + timedelta(days=40 * n - 45)).date()}
             for n, user_id in enumerate(instructor_ids)
         ]
         cohort_ids = list(
@@ -362,12 +381,16 @@ class Seeder:
             number = first + index
             trainee = Trainee(index, batch, rng)
             kind = rng.random()
+            name = self.name()
             if kind >= NOT_STARTED:
-                trainee.course(self.plans, finished=kind < NOT_STARTED + FINISHED)
-                created = trainee.finish(self.now) - timedelta(seconds=rng.uniform(60, 86400))
+                finished = kind < NOT_STARTED + FINISHED
+                trainee.course(self.plans, finished=finished)
+                spread = FINISHED_SPREAD_DAYS if finished else SPREAD_DAYS
+                created = trainee.finish(self.now, spread) - timedelta(seconds=rng.uniform(60, 86400))
+                self.staying_current(trainee, name, finished)
             else:
                 created = self.now - timedelta(days=SPREAD_DAYS * rng.random())
-            batch.users.append(self.user(f"trainee{number:05d}@{DOMAIN}", self.name(), Role.TRAINEE, created))
+            batch.users.append(self.user(f"trainee{number:05d}@{DOMAIN}", name, Role.TRAINEE, created))
             # Contiguous blocks, like intakes; a few trainees sit in two cohorts, a few in none yet.
             home = (done + index) * len(cohort_ids) // total
             roll = rng.random()
@@ -377,11 +400,118 @@ class Seeder:
                 batch.members.append({"cohort_id": cohort_ids[(home + 1) % len(cohort_ids)], "user_id": index})
         self.write(batch)
 
+    def staying_current(self, trainee: Trainee, name: str, finished: bool) -> None:
+        """After the passes: each passed module's period, refresher schedule and answers (simulated by
+        recertification.history with the app's own rules), lapses and renewals in the audit trail, and
+        for those who finished, their certificate (and the one it replaced, if a renewal moved its end)."""
+        batch, rng, rules = trainee.batch, self.rng, self.rules
+        passes = {
+            a["module_slug"]: a["submitted_at"]
+            for a in reversed(batch.attempts[trainee.marks["attempts"] :])
+            if a["passed"] and not a["practice"]
+        }
+        periods = {}
+        answers: list[tuple[datetime, dict]] = []
+        for plan in self.plans:
+            passed_at = passes.get(plan.module.slug)
+            if passed_at is None:
+                continue
+            slug, user = plan.module.slug, trainee.index
+            lived = history.simulate(
+                passed_at, len(plan.module.objectives), trainee.ability - ABILITY_MEAN, self.now, rules, rng
+            )
+            periods[slug] = lived.period
+            p = lived.period
+            batch.periods.append(
+                {"user_id": user, "module_slug": slug, "certified_at": p.certified_at, "valid_until": p.valid_until}
+                | {"lapsed_at": p.lapsed_at, "renewals": p.renewals}
+            )
+            for number, card in lived.cards.items():
+                batch.cards.append(
+                    {"user_id": user, "module_slug": slug, "objective": number, "card": card.card}
+                    | {"due_at": card.due_at, "reviewed_at": passed_at}
+                )
+            by_objective = self.objective_pools[slug]
+            for answer in lived.answers:
+                question = plan.questions[rng.choice(by_objective[answer.objective])]
+                variant = question.variants[rng.randrange(VARIANTS)]
+                response = variant.right if answer.right else variant.wrongs[0]
+                answers.append(
+                    (
+                        answer.at,
+                        {"user_id": user, "module_slug": slug, "objective": answer.objective}
+                        | {"question_id": question.id, "snapshot": variant.snapshot, "response": response}
+                        | {"score": 1.0 if answer.right else 0.0, "answered_at": answer.at}
+                        | {"days_since_pass": answer.days_since_pass},
+                    )
+                )
+            for at, event in lived.events:
+                lapse = event is policy.Event.LAPSE
+                batch.events.append(
+                    {"actor_id": None, "subject_id": user, "module_slug": slug, "created_at": at}
+                    | {"action": "lapse" if lapse else "renewal"}
+                    | {"reason": "Demo: refreshers not kept up" if lapse else "Renewed by refreshers kept up"}
+                )
+        self.refreshers_of(trainee.index, batch, sorted(answers, key=lambda pair: pair[0]))
+        if finished and len(periods) == len(self.plans):
+            self.certificates_of(trainee.index, batch, name, passes, periods)
+
+    def refreshers_of(self, user: int, batch: Batch, answers: list[tuple[datetime, dict]]) -> None:
+        """Answers of the same day, up to five, form one refresher."""
+        current_day, position = None, 0
+        for at, item in answers:
+            if at.date() != current_day or position == 5:
+                current_day, position = at.date(), 0
+                batch.refreshers.append({"user_id": user, "open_of": None, "started_at": at, "finished_at": at})
+            position += 1
+            batch.refresher_items.append(item | {"refresher_id": len(batch.refreshers) - 1, "position": position})
+
+    def certificates_of(self, user: int, batch: Batch, name: str, passes: dict, periods: dict) -> None:
+        first = [policy.renewed_by_pass(None, passes[slug], self.rules) for slug in periods]
+        completed, ends = policy.certificate_dates(first)
+        now_completed, now_ends = policy.certificate_dates(list(periods.values()))
+        scores = [{"module": p.module.slug, "title": p.module.title, "score": 100.0} for p in self.plans]
+        row = {"user_id": user, "holder_name": name, "scores": scores, "revoked_at": None, "superseded_by_id": None}
+        if now_ends != ends and ends is not None:  # a renewal moved the end: the first one was superseded
+            batch.certificates.append(
+                row
+                | {"current_of": None, "code": new_code(), "issued_at": completed, "completed_at": completed}
+                | {"valid_until": ends, "superseded_at": min(ends, self.now)}
+            )
+        batch.certificates.append(
+            row
+            | {"current_of": user, "code": new_code(), "issued_at": now_completed, "completed_at": now_completed}
+            | {"valid_until": now_ends, "superseded_at": None}
+        )
+
     def write(self, batch: Batch) -> None:
         user_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), batch.users))
-        for rows in (batch.members, batch.pages, batch.attempts, batch.summaries):
+        for rows in (
+            batch.members,
+            batch.pages,
+            batch.attempts,
+            batch.summaries,
+            batch.periods,
+            batch.cards,
+            batch.refreshers,
+            batch.refresher_items,
+            batch.certificates,
+        ):
             for row in rows:
                 row["user_id"] = user_ids[row["user_id"]]
+        for row in batch.certificates:
+            row["current_of"] = row["user_id"] if row["current_of"] is not None else None
+        for row in batch.events:
+            row["subject_id"] = row["actor_id"] = user_ids[row["subject_id"]]
+        refresher_ids: list[int] = []
+        if batch.refreshers:
+            refresher_ids = list(
+                db.session.scalars(
+                    insert(Refresher).returning(Refresher.id, sort_by_parameter_order=True), batch.refreshers
+                )
+            )
+        for row in batch.refresher_items:
+            row["refresher_id"] = refresher_ids[row["refresher_id"]]
         attempt_ids: list[int] = []
         if batch.attempts:
             attempt_ids = list(
@@ -396,12 +526,22 @@ class Seeder:
             (LessonProgress, batch.pages),
             (AttemptItem, batch.items),
             (ModuleSummary, batch.summaries),
+            (ModuleCertification, batch.periods),
+            (RefresherCard, batch.cards),
+            (RefresherItem, batch.refresher_items),
+            (Certificate, batch.certificates),
+            (AuditEvent, batch.events),
         ):
             for start in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[start : start + 5000])
         db.session.commit()
         self.counts.update(
-            trainees=len(batch.users), pages=len(batch.pages), attempts=len(batch.attempts), items=len(batch.items)
+            trainees=len(batch.users),
+            pages=len(batch.pages),
+            attempts=len(batch.attempts),
+            items=len(batch.items),
+            refresher_answers=len(batch.refresher_items),
+            certificates=len(batch.certificates),
         )
 
 
@@ -446,6 +586,7 @@ def seed(trainees: int, cohorts: int | None, seed_value: int | None, force: bool
     click.echo(
         f"Seeded {trainees:,} trainees in {cohorts} cohorts (seed {seed_value}): {seeder.counts['pages']:,} lesson "
         f"pages, {seeder.counts['attempts']:,} attempts, {seeder.counts['items']:,} answers, "
+        f"{seeder.counts['refresher_answers']:,} refresher answers, {seeder.counts['certificates']:,} certificates, "
         f"in {time.perf_counter() - began:.1f} s."
     )
     click.echo("Instructors (instructor NNN follows Demo cohort NNN):")

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from course import create_app
+from course import clock, create_app
 from course.clock import utcnow
 from course.extensions import db, limiter
 from course.identity import services as accounts
@@ -37,6 +37,14 @@ def seeded_draws(request, monkeypatch) -> None:
     base = zlib.crc32(f"{DRAW_SEED}:{request.node.nodeid}".encode())
     draws = itertools.count()
     monkeypatch.setattr(quiz_services, "new_rng", lambda: random.Random(base + next(draws)))
+
+
+@pytest.fixture
+def travel() -> Iterator[Callable[[object], None]]:
+    """Set the app's one clock (course/clock.py) for this test: `travel(datetime)`; the wall clock comes
+    back after the test."""
+    yield clock.travel_to
+    clock.travel_to(None)
 
 
 def database_url(tmp_path: Path) -> str:

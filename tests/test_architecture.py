@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "course"
 LAYERS: list[set[str]] = [
     {"course", "demo"},  # the factory and the demo seeder know every package
     {"instructor", "admin", "privacy", "xapi", "lti"},
-    {"learning"},
+    {"learning", "recertification"},  # recertification keeps learning's certificate current
     {"quizzes"},
     {"enrolment"},
     {"audit"},  # reads who acted (identity's users); identity itself records nothing
@@ -35,6 +35,8 @@ PURE = [
     "quizzes/selection.py",
     "quizzes/serving.py",
     "quizzes/rules.py",
+    "recertification/schedule.py",
+    "recertification/policy.py",
     "instructor/statistics.py",
     "web/charts.py",
 ]

@@ -8,12 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from course.audit.models import AuditEvent
 from course.clock import utcnow
+from course.demo import FINISHED_SPREAD_DAYS
 from course.enrolment.models import Cohort, CohortInstructor, CohortMember
 from course.extensions import db
 from course.identity.models import User
-from course.learning.models import LessonProgress, ModuleSummary
+from course.learning.models import Certificate, LessonProgress, ModuleSummary
 from course.quizzes.models import AttemptItem, QuizAttempt
+from course.recertification.models import ModuleCertification, RefresherItem
 
 from .support.helpers import login, text
 
@@ -75,7 +78,8 @@ def test_seeded_progress_follows_the_course_rules(app, seeded):
         versions = set(db.session.scalars(select(QuizAttempt.course_version).distinct()))
         assert versions == {catalog.course.version}, "demo attempts carry the version, as real ones do"
         assert db.session.scalar(select(func.count()).select_from(LessonProgress)) > 0
-        # A spread from not started to finished, each last active some time in the last 60 days.
+        # A spread from not started to finished; those under way last active in the last 60 days, those who
+        # finished over the last two years (so their certificates are current, expiring or expired).
         passed = dict(
             db.session.execute(
                 select(User.id, func.count(ModuleSummary.id))
@@ -90,8 +94,25 @@ def test_seeded_progress_follows_the_course_rules(app, seeded):
         times = list(
             db.session.scalars(select(func.max(ModuleSummary.last_activity_at)).group_by(ModuleSummary.user_id))
         )
-        assert all(now - timedelta(days=61) <= t <= now for t in times)
+        assert all(now - timedelta(days=FINISHED_SPREAD_DAYS + 1) <= t <= now for t in times)
         assert min(times) < now - timedelta(days=14) and max(times) > now - timedelta(days=14)
+
+
+def test_seeded_history_shows_every_state_of_staying_current(app, seeded):
+    """Passes over two years, refreshers answered, lapses and renewals recorded, certificates current,
+    superseded or expired, and cohorts with and without a due date: what the compliance view shows."""
+    now = utcnow()
+    with app.app_context():
+        periods = db.session.scalars(select(ModuleCertification)).all()
+        assert periods and any(p.lapsed_at for p in periods) and any(p.lapsed_at is None for p in periods)
+        assert min(p.certified_at for p in periods) < now - timedelta(days=365)
+        assert db.session.scalar(select(func.count()).select_from(RefresherItem)) > 0
+        certificates = db.session.scalars(select(Certificate)).all()
+        ends = [c.valid_until for c in certificates if c.current_of is not None]
+        assert any(end < now for end in ends) and any(end > now for end in ends)
+        assert {e for (e,) in db.session.execute(select(AuditEvent.action))} >= {"lapse", "renewal"}
+        due = [c.due_on for c in db.session.scalars(select(Cohort))]
+        assert None in due and any(d is not None for d in due)
 
 
 def test_summaries_are_what_a_rebuild_computes(app, runner, seeded):

@@ -137,6 +137,11 @@ def test_systemd_units_run_the_shipped_configuration():
     assert rebuild["Service"]["ExecStart"].endswith("flask summaries rebuild")
     timer = unit("course-summaries.timer")
     assert timer["Timer"]["Unit"] == "course-summaries.service" and timer["Timer"]["OnCalendar"]
+    reminders = unit("course-reminders.service")
+    assert reminders["Service"]["ExecStart"].endswith("flask reminders send")
+    assert reminders["Service"]["EnvironmentFile"] == "/etc/course/course.env"
+    daily = unit("course-reminders.timer")
+    assert daily["Timer"]["Unit"] == "course-reminders.service" and daily["Timer"]["OnCalendar"]
 
 
 # Routes whose last segment is a secret: the certificate check (/verify/<code>) is public by design.

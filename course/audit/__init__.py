@@ -31,8 +31,13 @@ ACTIONS = {
     "extra-attempt": "Granted one extra attempt",
     "waive-wait": "Waived the retake wait",
     "reset": "Reset the quiz (earlier attempts kept, no longer counted)",
+    # staying current (recertification/): recorded as the holder's own, since their answers caused them
+    "lapse": "The module lapsed (refreshers not kept up)",
+    "renewal": "Renewed the module",
+    "certificate-renewal": "Renewed the certificate",
 }
 QUIZ_ACTIONS = ("extra-attempt", "waive-wait", "reset")
+MODULE_ACTIONS = (*QUIZ_ACTIONS, "lapse", "renewal")  # the events that name a module
 REASON_MAX = 500
 
 
@@ -50,7 +55,7 @@ def record(
     actor_id: int | None, subject_id: int, action: str, reason: str, now: datetime, module_slug: str | None = None
 ) -> AuditEvent:
     """Add an event to the session; the caller commits it with the change it records."""
-    if action not in ACTIONS or (action in QUIZ_ACTIONS) != (module_slug is not None):
+    if action not in ACTIONS or (action in MODULE_ACTIONS) != (module_slug is not None):
         raise ValueError(action)
     event = AuditEvent(
         actor_id=actor_id,

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
-from . import fields, yamlfile
+from . import certification, fields, yamlfile
 from .model import Change, Course, Release
 from .problems import Collector, Problem
 
 COURSE_FILE = "course.yaml"
 TOP_FIELDS = {"version", "changes"}
+OPTIONAL_FIELDS = {"certification"}
 RELEASE_FIELDS = {"version", "date", "changes"}
 CHANGE_REQUIRED = {"text", "modules", "material"}
 CHANGE_FIELDS = CHANGE_REQUIRED | {"lesson"}
@@ -85,7 +86,7 @@ def parse_course(
     except yamlfile.YamlSyntaxError as exc:
         out.add(exc.line, str(exc))
         return Course(), out, []
-    if not fields.check_fields(data, TOP_FIELDS, TOP_FIELDS, out, COURSE_FILE):
+    if not fields.check_fields(data, TOP_FIELDS, TOP_FIELDS | OPTIONAL_FIELDS, out, COURSE_FILE):
         return Course(), out, []
     raw = data.get("changes")
     if not isinstance(raw, list) or not raw:
@@ -103,4 +104,4 @@ def parse_course(
     elif releases and version.strip() != releases[0].version:
         out.add(data.line_of("version"), f"'version' {version} must be the newest release in 'changes'")
     current = version.strip() if isinstance(version, str) else ""
-    return Course(current, releases), out, []
+    return Course(current, releases, certification.parse(data, out)), out, []

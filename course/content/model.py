@@ -145,11 +145,30 @@ class Release:
 
 
 @dataclass(frozen=True)
+class Certification:
+    """How long a pass stays true (`certification:` in `course.yaml`).
+
+    A pass is valid for `valid_for_months` (None: it never expires). A module stays current while its
+    refreshers are kept up: no objective overdue by more than `overdue_days`, and at least `right_percent`
+    of the last `last_answers` refresher answers right (checked once that many are given); otherwise it
+    lapses. A lapsed module, and every module in the `window_days` before its expiry, can be renewed by a
+    pass of its quiz; a module still current at its expiry is renewed by its refreshers.
+    """
+
+    valid_for_months: int | None = None
+    window_days: int = 60
+    overdue_days: int = 30
+    right_percent: int = 80
+    last_answers: int = 10
+
+
+@dataclass(frozen=True)
 class Course:
     """`course.yaml` at the content root: the course version and its change log, newest release first."""
 
     version: str = ""
     releases: tuple[Release, ...] = ()
+    certification: Certification = Certification()
 
     def changes_since(self, version: str | None) -> tuple[Release, ...]:
         """The releases after `version`, newest first: none for the current version or an unknown one.

@@ -19,3 +19,7 @@ attempt_graded = _events.signal("attempt-graded")
 #: sender: the User; keywords `old`, `new`, `now`; sent inside the transaction, before its commit, so a
 #: listener's changes (the certificate's holder name) are committed with the new name or not at all
 display_name_changing = _events.signal("display-name-changing")
+#: sender: the module slug; keywords `user_id`, `now`, `objectives` ((objective, score) per question of the
+#: passing attempt) and `catalog`; sent inside the transaction of every passing
+#: attempt, before its commit, so what a pass starts (the refresher schedule, a renewal) is committed with it
+module_passed = _events.signal("module-passed")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -24,8 +26,8 @@ def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
 
-def create_cohort(name: str, creator: User) -> Cohort:
-    cohort = Cohort(name=name.strip(), join_code=new_join_code(), created_by_id=creator.id)
+def create_cohort(name: str, creator: User, due_on: date | None = None) -> Cohort:
+    cohort = Cohort(name=name.strip(), join_code=new_join_code(), created_by_id=creator.id, due_on=due_on)
     db.session.add(cohort)
     db.session.flush()
     if creator.role == Role.INSTRUCTOR:
@@ -109,6 +111,16 @@ def assign_instructor(cohort_id: int, email: str) -> User:
     except IntegrityError:
         db.session.rollback()
     return user
+
+
+def set_due_date(cohort_id: int, due_on: date | None, visible: Iterable[int]) -> Cohort:
+    """Set or clear a cohort's "complete by" date; only a cohort the person follows (`visible`)."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort.id not in set(visible):
+        raise UnknownCohort("There is no such cohort among those you follow.")
+    cohort.due_on = due_on
+    db.session.commit()
+    return cohort
 
 
 def cohorts_of_member(user_id: int) -> list[Cohort]:

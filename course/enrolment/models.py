@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,6 +23,9 @@ class Cohort(db.Model):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    due_on: Mapped[date | None]  # "complete by": mandatory training has a date; None means no date
+    # An archived cohort leaves the instructor's lists and filters; its members and records stay (issue 24).
+    archived_at: Mapped[datetime | None]
 
 
 class CohortMember(db.Model):

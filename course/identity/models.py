@@ -23,6 +23,7 @@ class Role(StrEnum):
 
 ROLES = tuple(role.value for role in Role)
 EMAIL_MAX, NAME_MAX, PASSWORD_MIN, PASSWORD_MAX = 254, 80, 12, 128
+TIME_ZONE_MAX = 64
 
 
 def new_session_token() -> str:
@@ -48,6 +49,8 @@ class User(UserMixin, db.Model):
     wants_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Set when the account's personal data was erased (the row stays, anonymised, for the statistics).
     deleted_at: Mapped[datetime | None]
+    # An IANA zone name ("Europe/Berlin") the pages show times in; None: UTC (issue 24).
+    time_zone: Mapped[str | None] = mapped_column(String(TIME_ZONE_MAX))
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -63,6 +66,13 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.INSTRUCTOR, Role.ADMIN)
+
+    @property
+    def home_endpoint(self) -> str:
+        """Where this person lands after logging in: admins on the admin console, instructors on their
+        cohorts' overview, trainees on their own progress (an endpoint name, so identity imports no page)."""
+        homes = {Role.ADMIN: "admin.users", Role.INSTRUCTOR: "instructor.matrix_view"}
+        return homes.get(self.role, "learning.dashboard")
 
 
 class UserSession(db.Model):

@@ -35,6 +35,7 @@ class SignedInUser(UserMixin):
     email_verified_at: datetime | None
     wants_reminders: bool
     deleted_at: datetime | None
+    time_zone: str | None
 
     def __init__(self, row: Row) -> None:
         for name in self.__slots__:
@@ -50,6 +51,7 @@ class SignedInUser(UserMixin):
     is_active = User.is_active
     email_verified = User.email_verified
     is_staff = User.is_staff
+    home_endpoint = User.home_endpoint
 
 
 def own_record() -> User:

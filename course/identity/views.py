@@ -20,9 +20,9 @@ bp = Blueprint("accounts", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = safe_next(request.args.get("next"), url_for("learning.dashboard"))
+    wanted = safe_next(request.args.get("next"), "")
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(wanted or url_for(current_user.home_endpoint))
     if request.method == "GET":
         return render_for_anonymous("accounts/login.html", LoginForm)
     form = LoginForm()
@@ -45,7 +45,7 @@ def login():
         if kept is not None:
             session[session_end.KEPT] = kept
             return redirect(url_for(".unsent"))
-        return redirect(target)
+        return redirect(wanted or url_for(user.home_endpoint))
     return render_template("accounts/login.html", form=form), 400 if form.is_submitted() else 200
 
 
@@ -92,7 +92,7 @@ def change_password():
         login_user(user)  # the user's token changed: keep this session, end the others
         sessions.end_others(user.id)
         flash("Your password is changed.", "success")
-        return redirect(url_for("learning.dashboard"))
+        return redirect(url_for(user.home_endpoint))
     return render_template("accounts/password.html", form=form), 400 if form.is_submitted() else 200
 
 

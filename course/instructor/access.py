@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from ..enrolment.models import Cohort, CohortInstructor, CohortMember
 from ..extensions import db
@@ -38,6 +38,15 @@ def visible_trainee_ids(viewer: User, cohort_id: int | None = None) -> Select:
     if cohort_id is not None:
         query = query.where(CohortMember.cohort_id == cohort_id)
     return query
+
+
+def trainee_filter(user_id: ColumnElement, viewer: User, cohort_id: int | None = None) -> ColumnElement[bool]:
+    """`user_id` is one of the trainees this viewer may see. For an admin over every cohort that is "not
+    staff": the database checks each row against the handful of staff ids instead of every trainee's, which
+    made the matrix's aggregates over 10,000 trainees several times faster (benchmarks/README.md)."""
+    if viewer.role == Role.ADMIN and cohort_id is None:
+        return user_id.not_in(select(User.id).where(User.role != Role.TRAINEE))
+    return user_id.in_(visible_trainee_ids(viewer, cohort_id))
 
 
 def can_see(viewer: User, trainee_id: int) -> bool:

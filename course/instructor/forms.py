@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..audit import ACTIONS, QUIZ_ACTIONS, REASON_MAX
 from ..enrolment.models import COHORT_NAME_MAX
@@ -19,6 +19,18 @@ class CohortForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired("Enter a name for the cohort."), Length(max=COHORT_NAME_MAX), SingleLine()],
     )
+    due_on = DateField(
+        "Complete by (optional)",
+        validators=[Optional()],
+        description="Trainees see the date and the days left on their dashboard; you see who is on time, "
+        "due soon or overdue.",
+    )
+
+
+class DueDateForm(FlaskForm):
+    """A cohort's "complete by" date; left empty, the cohort has none."""
+
+    due_on = DateField("Complete by", validators=[Optional()])
 
 
 class AssignInstructorForm(FlaskForm):

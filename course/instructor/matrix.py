@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, Subquery, case, func, or_, select, true
 
 from ..content.model import Catalog
 from ..enrolment.models import Cohort, CohortMember
@@ -18,24 +18,27 @@ from ..extensions import db
 from ..identity.models import User
 from ..learning.models import ModuleSummary
 from ..learning.status import ModuleStatus, module_status
+from ..recertification.policy import DUE_SOON_DAYS, Deadline
 from ..web.inputs import LIKE_ESCAPE, escape_like
-from .access import visible_cohort_ids, visible_trainee_ids
+from .access import trainee_filter, visible_cohort_ids
 from .outdated import passed_before_material_change
 
 PAGE_SIZE = 50
 INACTIVE_DAYS = 14
 FAILS_FOR_HELP = 3
-SORTS = ("progress", "activity", "name")
+SORTS = ("attention", "progress", "activity", "name")
 SIGNALS = ("needs-help", "nearly-done", "passed-before-change")
+DEADLINES = tuple(d.value for d in Deadline if d is not Deadline.DONE)  # the "complete by" filter's choices
 
 
 @dataclass(frozen=True)
 class MatrixQuery:
     cohort_id: int | None = None
     search: str = ""
-    sort: str = "progress"
+    sort: str = "attention"
     signal: str = ""
     page: int = 1
+    deadline: str = ""  # on time | due soon | overdue: against the cohort's "complete by" date
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,22 @@ class Row:
     last_activity: datetime | None
     needs_help: bool
     nearly_done: bool
+    idle_days: int | None  # days without activity, when that is why the trainee needs help
+    due_on: date | None = None  # the earliest "complete by" date of their cohorts the viewer follows
+    deadline: str | None = None  # on time | due soon | overdue | done; None without a date
     cells: list[Cell] = field(default_factory=list)
     cohorts: list[str] = field(default_factory=list)
+    # Why the trainee needs help, in words: each quiz failed FAILS_FOR_HELP times or more, and inactivity.
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """How many trainees there are, need help, and are inactive: the glance's three numbers."""
+
+    trainees: int
+    needs_help: int
+    inactive: int
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,7 @@ class MatrixPage:
     rows: list[Row]
     total: int
     page: int
+    signals: Signals  # everyone in the cohort filter, whatever the search or signal: the glance's counts
 
     @property
     def pages(self) -> int:
@@ -75,9 +93,9 @@ def cell_status(summary: ModuleSummary | None) -> ModuleStatus:
     return module_status(summary.passed, summary.lessons_done, bool(summary.pages_done or summary.attempts))
 
 
-def _aggregate(viewer: User, query: MatrixQuery, catalog: Catalog, now: datetime) -> Select:
-    modules = len(catalog.modules)
-    visible = visible_trainee_ids(viewer, query.cohort_id)
+def _people(viewer: User, cohort_id: int | None, modules: int, now: datetime) -> Subquery:
+    """Every trainee the viewer sees (in one cohort, or all), one row each with their totals and signals, and
+    the glance's three counts over all of them as window sums: the one pass over everyone a page needs."""
     totals = (
         select(
             ModuleSummary.user_id,
@@ -86,19 +104,31 @@ def _aggregate(viewer: User, query: MatrixQuery, catalog: Catalog, now: datetime
             func.max(ModuleSummary.last_activity_at).label("last_activity"),
             func.max(case((ModuleSummary.passed, 0), else_=ModuleSummary.failed_attempts)).label("worst_fails"),
         )
-        .where(ModuleSummary.user_id.in_(visible))
+        .where(trainee_filter(ModuleSummary.user_id, viewer, cohort_id))
         .group_by(ModuleSummary.user_id)
         .subquery()
     )
     passed = func.coalesce(totals.c.passed, 0)
     active = func.coalesce(totals.c.last_activity, User.created_at)
-    needs_help = or_(
-        func.coalesce(totals.c.worst_fails, 0) >= FAILS_FOR_HELP,
-        (active < now - timedelta(days=INACTIVE_DAYS)) & (passed < modules),
-    )
-    nearly_done = passed == modules - 1
     inactive = (active < now - timedelta(days=INACTIVE_DAYS)) & (passed < modules)
-    stmt = (
+    needs_help = or_(func.coalesce(totals.c.worst_fails, 0) >= FAILS_FOR_HELP, inactive)
+    due_on = (
+        select(func.min(Cohort.due_on))
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == User.id, Cohort.id.in_(visible_cohort_ids(viewer)))
+        .where(Cohort.id == cohort_id if cohort_id is not None else true())
+        .correlate(User)
+        .scalar_subquery()
+    )
+    today = now.date()
+    deadline = case(
+        (due_on.is_(None), None),
+        (passed >= modules, Deadline.DONE.value),
+        (due_on < today, Deadline.OVERDUE.value),
+        (due_on <= today + timedelta(days=DUE_SOON_DAYS), Deadline.DUE_SOON.value),
+        else_=Deadline.ON_TIME.value,
+    )
+    return (
         select(
             User.id,
             User.display_name,
@@ -107,35 +137,53 @@ def _aggregate(viewer: User, query: MatrixQuery, catalog: Catalog, now: datetime
             passed.label("passed"),
             totals.c.last_activity,
             needs_help.label("needs_help"),
-            nearly_done.label("nearly_done"),
+            (passed == modules - 1).label("nearly_done"),
             inactive.label("inactive"),
+            active.label("active_at"),
+            due_on.label("due_on"),
+            deadline.label("deadline"),
+            func.count().over().label("everyone"),
+            func.sum(case((needs_help, 1), else_=0)).over().label("helped"),
+            func.sum(case((inactive, 1), else_=0)).over().label("idle"),
         )
         .outerjoin(totals, totals.c.user_id == User.id)
-        .where(User.id.in_(visible))
+        .where(trainee_filter(User.id, viewer, cohort_id))
+        .subquery("people")
     )
+
+
+def _aggregate(viewer: User, query: MatrixQuery, catalog: Catalog, now: datetime) -> tuple[Select, Subquery]:
+    """The matching trainees in the page's order, over `_people` (returned too, for its counts)."""
+    people = _people(viewer, query.cohort_id, len(catalog.modules), now)
+    stmt = select(people)
     if query.search:
         pattern = f"%{escape_like(query.search.lower())}%"
         stmt = stmt.where(
             or_(
-                func.lower(User.display_name).like(pattern, escape=LIKE_ESCAPE),
-                func.lower(User.email).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(people.c.display_name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(people.c.email).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     if query.signal == "needs-help":
-        stmt = stmt.where(needs_help)
+        stmt = stmt.where(people.c.needs_help)
     elif query.signal == "nearly-done":
-        stmt = stmt.where(nearly_done)
+        stmt = stmt.where(people.c.nearly_done)
     elif query.signal == "passed-before-change":
-        stmt = stmt.where(User.id.in_(passed_before_material_change(catalog.course)))
+        stmt = stmt.where(people.c.id.in_(passed_before_material_change(catalog.course)))
+    if query.deadline in DEADLINES:
+        stmt = stmt.where(people.c.deadline == query.deadline)
+    c = people.c
     order = {
-        "progress": (passed.desc(), func.coalesce(totals.c.pages_done, 0).desc(), User.id),
-        "activity": (totals.c.last_activity.desc().nulls_last(), User.id),
-        "name": (func.lower(User.display_name), User.id),
-    }[query.sort if query.sort in SORTS else "progress"]
-    return stmt.order_by(*order)
+        # Needs help first, then one module from the end, then the furthest along.
+        "attention": (c.needs_help.desc(), c.nearly_done.desc(), c.passed.desc(), c.pages_done.desc(), c.id),
+        "progress": (c.passed.desc(), c.pages_done.desc(), c.id),
+        "activity": (c.last_activity.desc().nulls_last(), c.id),
+        "name": (func.lower(c.display_name), c.id),
+    }[query.sort if query.sort in SORTS else "attention"]
+    return stmt.order_by(*order), people
 
 
-def _rows(records, catalog: Catalog, viewer: User) -> list[Row]:
+def _rows(records, catalog: Catalog, viewer: User, now: datetime) -> list[Row]:
     rows = [
         Row(
             r.id,
@@ -146,6 +194,9 @@ def _rows(records, catalog: Catalog, viewer: User) -> list[Row]:
             r.last_activity,
             bool(r.needs_help),
             bool(r.nearly_done),
+            (now - r.active_at).days if r.inactive else None,
+            _day(r.due_on),
+            r.deadline,
         )
         for r in records
     ]
@@ -169,13 +220,27 @@ def _rows(records, catalog: Catalog, viewer: User) -> list[Row]:
         for module in catalog.modules:
             summary = summaries.get((row.id, module.slug))
             row.cells.append(Cell(cell_status(summary), summary.score if summary else None))
+            if summary and not summary.passed and summary.failed_attempts >= FAILS_FOR_HELP:
+                row.reasons.append(f"Failed the module {module.number} quiz {summary.failed_attempts} times")
+        if row.idle_days is not None:
+            row.reasons.append(f"No activity for {row.idle_days} days")
     return rows
 
 
+def _day(value) -> date | None:
+    """A date column read through a scalar subquery: SQLite hands back its text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _signals(record) -> Signals:
+    return Signals(int(record.everyone), int(record.helped or 0), int(record.idle or 0))
+
+
 def matrix_page(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime) -> MatrixPage:
-    """The page's rows carry the match count (a window over the whole result), saving a second pass over the
-    aggregate. A page past the end (an old link, a shrunken filter) shows the last page instead."""
-    stmt = _aggregate(viewer, query, catalog, now)
+    """The page's rows carry the match count and the glance's counts (window functions over the whole
+    result), saving further passes over everyone. A page past the end (an old link, a shrunken filter) shows
+    the last page instead; only a page with no row at all asks for the counts on their own."""
+    stmt, people = _aggregate(viewer, query, catalog, now)
     counted = stmt.add_columns(func.count().over().label("matches")).limit(PAGE_SIZE)
     page = max(1, query.page)
     records = db.session.execute(counted.offset((page - 1) * PAGE_SIZE)).all()
@@ -183,17 +248,22 @@ def matrix_page(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetim
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
         page = max(1, -(-total // PAGE_SIZE))
         records = db.session.execute(counted.offset((page - 1) * PAGE_SIZE)).all()
+    if records:
+        signals = _signals(records[0])
+    else:
+        everyone = db.session.execute(select(people.c.everyone, people.c.helped, people.c.idle).limit(1)).first()
+        signals = _signals(everyone) if everyone else Signals(0, 0, 0)
     total = records[0].matches if records else 0
-    return MatrixPage(_rows(records, catalog, viewer), total, page)
+    return MatrixPage(_rows(records, catalog, viewer, now), total, page, signals)
 
 
 def all_rows(viewer: User, catalog: Catalog, query: MatrixQuery, now: datetime, batch: int = 500) -> Iterator[Row]:
     """Every matching row, in batches, for the CSV download: memory stays flat however many there are."""
-    stmt = _aggregate(viewer, query, catalog, now)
+    stmt, _ = _aggregate(viewer, query, catalog, now)
     offset = 0
     while True:
         records = db.session.execute(stmt.limit(batch).offset(offset)).all()
-        yield from _rows(records, catalog, viewer)
+        yield from _rows(records, catalog, viewer, now)
         if len(records) < batch:
             return
         offset += batch
@@ -227,7 +297,7 @@ def csv_row(row: Row) -> list:
         int(row.nearly_done),
     ]
     for cell in row.cells:
-        values += [cell.status, round(cell.score or 0, 1)]
+        values += [cell.status, round(cell.score, 1) if cell.score is not None else ""]  # not started: empty, not 0
     return values
 
 
@@ -251,38 +321,24 @@ class Glance:
     modules: list[ModuleCounts]
 
 
-def glance(viewer: User, catalog: Catalog, cohort_id: int | None, now: datetime) -> Glance:
-    """One aggregate query whatever the number of trainees: per module over `module_summary`, with the
-    trainee count and the signals from the matrix's own per-trainee aggregate (so "needs help" means the same
-    in both) as scalar subqueries over one CTE. Only when no trainee has a summary row yet does a second,
-    signals-only query run."""
-    visible = visible_trainee_ids(viewer, cohort_id)
-    trainees = _aggregate(viewer, MatrixQuery(cohort_id=cohort_id), catalog, now)
-    people = trainees.order_by(None).cte("people")
-    signals = (
-        func.count(),
-        func.coalesce(func.sum(case((people.c.needs_help, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((people.c.inactive, 1), else_=0)), 0),
-    )
+def glance(viewer: User, catalog: Catalog, cohort_id: int | None, signals: Signals) -> Glance:
+    """Per module over `module_summary` in one query (read from its covering index); the trainee count and
+    the signals come counted with the matrix page (`MatrixPage.signals`), so "needs help" means the same in
+    both and nobody's totals are added up twice."""
     started = (ModuleSummary.pages_done > 0) | (ModuleSummary.attempts > 0)
     rows = db.session.execute(
         select(
             ModuleSummary.module_slug,
             func.sum(case((ModuleSummary.passed, 1), else_=0)),
             func.sum(case((~ModuleSummary.passed & started, 1), else_=0)),
-            *(select(signal).select_from(people).scalar_subquery() for signal in signals),
         )
-        .where(ModuleSummary.user_id.in_(visible))
+        .where(trainee_filter(ModuleSummary.user_id, viewer, cohort_id))
         .group_by(ModuleSummary.module_slug)
     ).all()
-    if rows:
-        total, needs_help, inactive = rows[0][3:]
-    else:
-        total, needs_help, inactive = db.session.execute(select(*signals).select_from(people)).one()
-    total = int(total or 0)
-    per_module = {slug: (int(passed or 0), int(going or 0)) for slug, passed, going, *_ in rows}
+    per_module = {slug: (int(passed or 0), int(going or 0)) for slug, passed, going in rows}
     modules = []
     for module in catalog.modules:
         passed, going = per_module.get(module.slug, (0, 0))
-        modules.append(ModuleCounts(module.slug, module.number, module.title, passed, going, total - passed - going))
-    return Glance(total, int(needs_help or 0), int(inactive or 0), modules)
+        left = signals.trainees - passed - going
+        modules.append(ModuleCounts(module.slug, module.number, module.title, passed, going, left))
+    return Glance(signals.trainees, signals.needs_help, signals.inactive, modules)

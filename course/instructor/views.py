@@ -32,12 +32,13 @@ from ..identity.auth import require_role
 from ..identity.models import Role
 from ..quizzes import overrides
 from ..quizzes.review import review_rows
+from ..recertification import retention
 from ..web.csvsafe import csv_chunks
 from ..web.inputs import query_int
-from ..web.responses import module_or_404
-from . import access, detail, exports, matrix, reports
+from ..web.responses import module_or_404, refuse
+from . import access, compliance, detail, exports, matrix, reports
 from . import statistics as stats
-from .forms import NO_MODULE, ActionForm, AssignInstructorForm, CohortForm
+from .forms import NO_MODULE, ActionForm, AssignInstructorForm, CohortForm, DueDateForm
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 staff_only = require_role(Role.INSTRUCTOR, Role.ADMIN)
@@ -54,30 +55,42 @@ def _matrix_query() -> matrix.MatrixQuery:
     return matrix.MatrixQuery(
         cohort_id=query_int(args.get("cohort")),
         search=args.get("q", "").strip()[:100],
-        sort=args.get("sort", "progress") if args.get("sort") in matrix.SORTS else "progress",
+        sort=args.get("sort") if args.get("sort") in matrix.SORTS else "attention",
         signal=args.get("signal", "") if args.get("signal") in matrix.SIGNALS else "",
         page=query_int(args.get("page"), high=99_999) or 1,
+        deadline=args.get("deadline", "") if args.get("deadline") in matrix.DEADLINES else "",
     )
 
 
 @bp.get("/")
 def matrix_view():
-    query = _matrix_query()
-    page = matrix.matrix_page(current_user, get_catalog(), query, utcnow())
+    query, now = _matrix_query(), utcnow()
+    page = matrix.matrix_page(current_user, get_catalog(), query, now)
+    cohorts = access.visible_cohorts(current_user)
+    # The home (the first page) opens on compliance: who is current, overdue, expiring (issue 23).
+    first = query.page == 1
     return render_template(
         "instructor/matrix.html",
         page=page,
         query=query,
-        cohorts=access.visible_cohorts(current_user),
-        glance=matrix.glance(current_user, get_catalog(), query.cohort_id, utcnow()),
+        cohorts=cohorts,
+        glance=matrix.glance(current_user, get_catalog(), query.cohort_id, page.signals),
+        compliance=compliance.by_cohort(current_user, now, query.cohort_id, cohorts) if first else None,
+        compliance_columns=compliance.COLUMNS,
     )
 
 
 def stream_csv(filename: str, rows: Iterable[list]) -> Response:
-    """Write CSV as rows are read; headers go out before the first row, the file is never whole in memory."""
+    """Write CSV as rows are read; headers go out before the first row, the file is never whole in memory.
+    Every file starts with a UTF-8 byte-order mark, the one sign by which Excel on Windows reads a CSV as
+    UTF-8 ("José Álvarez" rather than mojibake); other readers skip it."""
+
+    def with_bom() -> Iterator[str]:
+        yield "\ufeff"
+        yield from csv_chunks(rows)
 
     return Response(
-        stream_with_context(csv_chunks(rows)),
+        stream_with_context(with_bom()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -118,6 +131,8 @@ def trainee(trainee_id: int):
         detail=found,
         form=_action_form(get_catalog()),
         mastery=reports.trainee_mastery(trainee_id),
+        retention=retention.retention([trainee_id], get_catalog()),
+        labels=retention.LABELS,
     )
 
 
@@ -144,7 +159,12 @@ def trainee_action(trainee_id: int):
 
     def again(status: int):
         page = render_template(
-            "instructor/trainee.html", detail=found, form=form, mastery=reports.trainee_mastery(trainee_id)
+            "instructor/trainee.html",
+            detail=found,
+            form=form,
+            mastery=reports.trainee_mastery(trainee_id),
+            retention=retention.retention([trainee_id], catalog),
+            labels=retention.LABELS,
         )
         return page, status
 
@@ -165,7 +185,7 @@ def trainee_action(trainee_id: int):
 def cohort_list():
     form = CohortForm()
     if form.validate_on_submit():
-        cohort = cohorts.create_cohort(form.name.data, current_user)
+        cohort = cohorts.create_cohort(form.name.data, current_user, form.due_on.data)
         flash(f"Cohort “{cohort.name}” created. Its join code is {cohort.join_code}.", "success")
         return redirect(url_for(".cohort_list"), 303)
     return _cohorts_page(form=form, status=400 if form.is_submitted() else 200)
@@ -186,9 +206,24 @@ def assign_instructor(cohort_id: int):
     return redirect(url_for(".cohort_list"), 303)
 
 
+@bp.post("/cohorts/<id:cohort_id>/due-date")
+def set_due_date(cohort_id: int):
+    form = DueDateForm()
+    if not form.validate_on_submit():
+        return _cohorts_page(due=form, status=400)
+    try:
+        cohort = cohorts.set_due_date(cohort_id, form.due_on.data, [c.id for c in access.visible_cohorts(current_user)])
+    except CourseError as error:
+        return refuse(error)
+    when = f"to be completed by {cohort.due_on:%d %B %Y}" if cohort.due_on else "without a due date"
+    flash(f"Cohort “{cohort.name}” is now {when}.", "success")
+    return redirect(url_for(".cohort_list"), 303)
+
+
 def _cohorts_page(
     form: CohortForm | None = None,
     assign: AssignInstructorForm | None = None,
+    due: DueDateForm | None = None,
     status: int = 200,
     assign_cohort: int | None = None,
 ):
@@ -197,9 +232,39 @@ def _cohorts_page(
         "instructor/cohorts.html",
         form=form or CohortForm(formdata=None),
         assign=assign or AssignInstructorForm(formdata=None),
+        due=due,
         assign_cohort=assign_cohort,
         cohorts=access.visible_cohorts(current_user),
     ), status
+
+
+@bp.get("/compliance")
+def compliance_view():
+    cohort_id = query_int(request.args.get("cohort"))
+    return render_template(
+        "instructor/compliance.html",
+        cohorts=compliance.by_cohort(current_user, utcnow(), cohort_id),
+        cohort_id=cohort_id,
+        columns=compliance.COLUMNS,
+    )
+
+
+@bp.get("/compliance.csv")
+def compliance_csv():
+    rows = compliance.csv_rows(current_user._get_current_object(), utcnow(), query_int(request.args.get("cohort")))
+    return stream_csv("compliance.csv", rows)
+
+
+@bp.get("/retention")
+def retention_view():
+    cohort_id = query_int(request.args.get("cohort"))
+    return render_template(
+        "instructor/retention.html",
+        retention=retention.retention(access.visible_trainee_ids(current_user, cohort_id), get_catalog()),
+        labels=retention.LABELS,
+        cohorts=access.visible_cohorts(current_user),
+        cohort_id=cohort_id,
+    )
 
 
 @bp.get("/exports")

@@ -22,6 +22,13 @@ ACCESSIBLE_VERSION = (
 )
 
 
+def validity(certificate: Certificate) -> str:
+    """The certificate's validity in words, the same on the PDF and the page."""
+    if certificate.valid_until is None:
+        return "This certificate does not expire."
+    return f"Valid until {certificate.valid_until:%d %B %Y}."
+
+
 def render(certificate: Certificate, verify_url: str, course_title: str) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_title(f"Certificate of completion: {certificate.holder_name} ({certificate.code})")
@@ -43,7 +50,10 @@ def render(certificate: Certificate, verify_url: str, course_title: str) -> byte
     pdf.cell(0, 13, certificate.holder_name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 13)
     pdf.cell(0, 9, f"completed the course “{course_title}”", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 9, f"on {certificate.issued_at:%d %B %Y}.", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, f"on {certificate.completed_at:%d %B %Y}.", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.cell(0, 8, validity(certificate), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 13)
     pdf.ln(3)
     pdf.set_font("DejaVu", "", 9.5)
     half = (len(certificate.scores) + 1) // 2

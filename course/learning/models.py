@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -26,18 +26,30 @@ class LessonProgress(db.Model):
 
 
 class Certificate(db.Model):
-    """Issued once, when every module is passed. The name and scores are kept as they were that day."""
+    """Issued when every module is passed, and again at each renewal; the name and scores are kept as
+    they were that day.
+
+    A trainee's certificates form a history: the newest is the one in force (`current_of` holds the
+    trainee's id, unique, so there is never a second), and each older one names the one that replaced
+    it, so its code still verifies, as superseded. Whether one is current or expired is derived from
+    `valid_until` and today, never stored.
+    """
 
     __tablename__ = "certificate"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    current_of: Mapped[int | None] = mapped_column(unique=True)  # user_id while in force, NULL once superseded
     code: Mapped[str] = mapped_column(String(32), unique=True)
     holder_name: Mapped[str] = mapped_column(String(80))
     issued_at: Mapped[datetime]
+    completed_at: Mapped[datetime]  # when the last required module was passed (or renewed): its date
+    valid_until: Mapped[datetime | None]  # None: it never expires
     scores: Mapped[list] = mapped_column(db.JSON)  # [{"module", "title", "score"}] at issue time
     course_version: Mapped[str | None] = mapped_column(String(20))  # course.yaml's version at issue time
     revoked_at: Mapped[datetime | None]
+    superseded_at: Mapped[datetime | None]
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
 
 
 class ModuleSummary(db.Model):
@@ -50,7 +62,15 @@ class ModuleSummary(db.Model):
     """
 
     __tablename__ = "module_summary"
-    __table_args__ = (UniqueConstraint("user_id", "module_slug"),)
+    # Two covering indexes, so the matrix reads its aggregates from an index alone: per trainee (totals,
+    # worst failures, last activity) and per module (the cohort at a glance).
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_slug"),
+        Index(
+            "ix_module_summary_trainee_totals", "user_id", "passed", "pages_done", "failed_attempts", "last_activity_at"
+        ),
+        Index("ix_module_summary_module_counts", "module_slug", "passed", "pages_done", "attempts", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))

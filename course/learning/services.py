@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Row, bindparam, select
@@ -18,10 +17,13 @@ from ..extensions import db
 from ..quizzes.mastery import own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
 from ..quizzes.services import allowances_of, standings_of
+from ..recertification import standing
+from ..recertification.policy import CertificateState, certificate_state
+from ..recertification.schedule import DEFAULT_FSRS, SchedulerSettings
 from . import summary
 from .changes import ChangeNotice, Pass, changes_since_passed
 from .models import Certificate, LessonProgress
-from .status import ModuleStatus, NextStep, module_status, next_step
+from .status import CourseStep, ModuleStatus, NextStep, continue_step, module_status, next_step
 
 VIEW_RECORD_INTERVAL = timedelta(minutes=1)  # how stale "last viewed" may get before a page view writes
 NO_ALLOWANCE = Allowance()
@@ -33,9 +35,9 @@ _progress = LessonProgress.__table__.c
 _MODULE_PROGRESS = select(_progress.page_anchor, _progress.last_viewed_at, _progress.completed_at).where(
     _progress.user_id == bindparam("user_id"), _progress.module_slug == bindparam("slug")
 )
-_PAGES_OPENED = select(
-    _progress.module_slug, _progress.page_anchor, _progress.completed_at, _progress.last_viewed_at
-).where(_progress.user_id == bindparam("user_id"))
+_PAGES_OPENED = select(_progress.module_slug, _progress.page_anchor, _progress.completed_at).where(
+    _progress.user_id == bindparam("user_id")
+)
 
 
 def _progress_rows(user_id: int, module_slug: str) -> list[Row]:
@@ -101,6 +103,12 @@ class ModuleProgress:
     next_page: str | None  # anchor of the first page not yet completed
 
     @property
+    def slug(self) -> str:
+        return self.module.slug
+
+    refresher_due: bool = False  # a passed module with objectives due for a refresher (issue 23)
+
+    @property
     def lessons_done(self) -> bool:
         return self.pages_done == len(self.module.pages)
 
@@ -112,7 +120,6 @@ class ModuleProgress:
 @dataclass(frozen=True)
 class CourseProgress:
     modules: tuple[ModuleProgress, ...]
-    resume: tuple[Module, str] | None  # the page opened most recently
     passes: tuple[Pass, ...] = ()  # (module, course version) of every passed attempt, for the change notice
 
     @property
@@ -130,6 +137,17 @@ class CourseProgress:
     @property
     def complete(self) -> bool:
         return self.modules_passed == len(self.modules)
+
+    @property
+    def started(self) -> bool:
+        return any(m.status is not ModuleStatus.NOT_STARTED for m in self.modules)
+
+    def continue_step(self, email_confirmed: bool = True) -> CourseStep:
+        return continue_step(self.modules, email_confirmed)
+
+    def with_refreshers_due(self, slugs: frozenset[str]) -> CourseProgress:
+        """The same progress, the modules in `slugs` marked as due a refresher (for the Continue rule)."""
+        return replace(self, modules=tuple(replace(m, refresher_due=m.module.slug in slugs) for m in self.modules))
 
 
 def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None) -> CourseProgress:
@@ -159,42 +177,58 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
         state = module_status(status.passed, not unread, module.slug in read or bool(mine))
         pages_done = len(module.pages) - len(unread)
         modules.append(ModuleProgress(module, pages_done, state, status, unread[0] if unread else None))
-    latest = max(rows, key=lambda r: r.last_viewed_at, default=None)
-    resume_module = catalog.module(latest.module_slug) if latest else None
-    resume = (resume_module, latest.page_anchor) if resume_module and resume_module.page(latest.page_anchor) else None
-    return CourseProgress(tuple(modules), resume, tuple(sorted(passes, key=str)))
+    return CourseProgress(tuple(modules), tuple(sorted(passes, key=str)))
 
 
 @dataclass(frozen=True)
 class Dashboard:
     progress: CourseProgress
     mastery: dict[str, float | None]  # percent of marks earned per theme, None where nothing is answered yet
+    step: CourseStep  # the one Continue
+    standing: standing.Standing  # staying current: due date, refreshers, renewals, the certificate
     changes: list[ChangeNotice]  # what changed in modules passed under an older course version
 
 
-def dashboard(user_id: int, catalog: Catalog) -> Dashboard:
-    """The trainee's own page: progress per module, their own share of marks per theme (one query more), and
-    what changed since they passed (from the attempts the progress already read)."""
-    progress = course_progress(user_id, catalog)
-    return Dashboard(progress, own_mastery(user_id), changes_since_passed(progress.passes, catalog.course))
-
-
-def _new_code() -> str:
-    raw = secrets.token_hex(6).upper()
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+def dashboard(user_id: int, catalog: Catalog, email_confirmed: bool = True, now: datetime | None = None) -> Dashboard:
+    """The trainee's own page: the next step, progress per module, their own share of marks per theme, and
+    where they stand in staying current (which records a lapse or renewal that time brought, the one
+    write), and what changed since they passed (from the attempts the progress already read).
+    `email_confirmed`: whether the certificate could be issued to this account now."""
+    now = now or utcnow()
+    progress = course_progress(user_id, catalog, now)
+    current = standing.standing_of(user_id, catalog, now, progress.complete)
+    progress = progress.with_refreshers_due(current.due_modules)
+    changes = changes_since_passed(progress.passes, catalog.course)
+    return Dashboard(progress, own_mastery(user_id), progress.continue_step(email_confirmed), current, changes)
 
 
 class EmailNotVerified(Forbidden):
     pass
 
 
-def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_verified: bool = True) -> Certificate:
-    """The trainee's certificate, issued on first request once every module is passed (and, where the
-    setting asks for it, the email is confirmed)."""
-    existing = db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
+def _first_passes(user_id: int) -> dict[str, datetime]:
+    """When each module was first passed (for periods that predate them: see standing.backfill)."""
+    return {
+        row.module_slug: row.submitted_at for row in sorted(standings_of(user_id), key=lambda r: r.number) if row.passed
+    }
+
+
+def certificate_for(
+    user_id: int,
+    display_name: str,
+    catalog: Catalog,
+    email_verified: bool = True,
+    now: datetime | None = None,
+    fsrs: SchedulerSettings = DEFAULT_FSRS,
+) -> Certificate:
+    """The trainee's certificate in force, issued on first request once every module is passed (and, where
+    the setting asks for it, the email is confirmed). It is dated the day the last module was passed and
+    valid until the earliest expiry of its modules; renewals issue the next one (standing.py)."""
+    existing = standing.current_certificate(user_id)
     if existing is not None:
         return existing
-    progress = course_progress(user_id, catalog)
+    now = now or utcnow()
+    progress = course_progress(user_id, catalog, now)
     if not progress.complete:
         raise Forbidden(
             f"The certificate opens when all {len(progress.modules)} modules are passed; "
@@ -205,11 +239,16 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_ver
             "You passed every module. The certificate is issued to a confirmed email address: open the link we "
             "sent you, or ask for a new one."
         )
+    standing.backfill(user_id, catalog, _first_passes(user_id), fsrs)
+    completed_at, valid_until = standing.certificate_dates(user_id, catalog)
     certificate = Certificate(
         user_id=user_id,
-        code=_new_code(),
+        current_of=user_id,
+        code=standing.new_code(),
         holder_name=display_name,
-        issued_at=utcnow(),
+        issued_at=now,
+        completed_at=completed_at,
+        valid_until=valid_until,
         scores=[{"module": m.module.slug, "title": m.module.title, "score": m.quiz.score} for m in progress.modules],
         course_version=catalog.course.version or None,
     )
@@ -218,21 +257,35 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_ver
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return db.session.scalar(select(Certificate).where(Certificate.user_id == user_id))
+        return standing.current_certificate(user_id)
     return certificate
 
 
-def verify(code: str) -> Certificate:
+@dataclass(frozen=True)
+class Verified:
+    """A certificate as the public verify page states it today."""
+
+    certificate: Certificate
+    state: CertificateState
+    since: datetime | None  # expired, revoked or superseded since then
+    successor: Certificate | None  # the renewed certificate that superseded it
+
+
+def verify(code: str, now: datetime | None = None) -> Verified:
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
     if certificate is None:
         raise NotFound("No certificate has this code. Check it letter by letter.")
-    return certificate
+    state, since = certificate_state(
+        certificate.revoked_at, certificate.superseded_at, certificate.valid_until, now or utcnow()
+    )
+    successor = db.session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
+    return Verified(certificate, state, since, successor)
 
 
 @signals.display_name_changing.connect
 def _rename_on_certificate(user, old: str, new: str, now: datetime) -> None:
     """A certificate carries its holder's name: it follows a change (its issue date stays), on the record."""
-    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == user.id))
+    certificate = standing.current_certificate(user.id)
     if certificate is not None:
         audit.record(user.id, user.id, "name-change", f"From “{old}” to “{new}”", now)
         certificate.holder_name = new

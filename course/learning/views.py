@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..core.catalog import get_catalog
 from ..errors import CourseError
+from ..recertification.schedule import SchedulerSettings
 from ..web import limits
 from ..web.responses import module_or_404, refuse, render_for_anonymous
 from . import certificate_pdf, services
@@ -78,9 +79,14 @@ def complete(slug: str, anchor: str):
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    found = services.dashboard(current_user.id, get_catalog())
+    found = services.dashboard(current_user.id, get_catalog(), _email_ok())
     return render_template(
-        "learning/dashboard.html", progress=found.progress, mastery=found.mastery, changes=found.changes
+        "learning/dashboard.html",
+        progress=found.progress,
+        mastery=found.mastery,
+        step=found.step,
+        standing=found.standing,
+        changes=found.changes,
     )
 
 
@@ -88,6 +94,10 @@ def dashboard():
 def sources():
     """Public: each module's sources with the date each was checked, its last review, and the change log."""
     return render_template("learning/sources.html", catalog=get_catalog())
+
+
+def _fsrs() -> SchedulerSettings:
+    return SchedulerSettings.from_config(current_app.config)
 
 
 def _email_ok() -> bool:
@@ -98,7 +108,9 @@ def _email_ok() -> bool:
 @login_required
 def certificate():
     try:
-        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog(), _email_ok())
+        cert = services.certificate_for(
+            current_user.id, current_user.display_name, get_catalog(), _email_ok(), fsrs=_fsrs()
+        )
     except services.EmailNotVerified as error:
         return render_template("accounts/verify_needed.html", message=error.message), error.status
     except CourseError as error:
@@ -110,7 +122,9 @@ def certificate():
 @login_required
 def certificate_download():
     try:
-        cert = services.certificate_for(current_user.id, current_user.display_name, get_catalog(), _email_ok())
+        cert = services.certificate_for(
+            current_user.id, current_user.display_name, get_catalog(), _email_ok(), fsrs=_fsrs()
+        )
     except services.EmailNotVerified as error:
         return render_template("accounts/verify_needed.html", message=error.message), error.status
     except CourseError as error:
@@ -128,14 +142,14 @@ def verify_form():
     code = request.args.get("code", "").strip()
     if code:
         return redirect(url_for(".verify", code=code[:40]))
-    return render_template("learning/verify.html", certificate=None, code="")
+    return render_template("learning/verify.html", found=None, code="")
 
 
 @bp.get("/verify/<code>")
 def verify(code: str):
     limits.verification()
     try:
-        cert = services.verify(code[:40])
+        found = services.verify(code[:40])
     except CourseError as error:
-        return render_template("learning/verify.html", certificate=None, code=code, error=error.message), 404
-    return render_template("learning/verify.html", certificate=cert, code=cert.code)
+        return render_template("learning/verify.html", found=None, code=code, error=error.message), 404
+    return render_template("learning/verify.html", found=found, code=found.certificate.code)

@@ -29,6 +29,7 @@ from ..learning.models import Certificate, LessonProgress, ModuleSummary, Remind
 from ..lti import launch as lti_launch
 from ..quizzes.grading import describe_answer
 from ..quizzes.models import QuizAllowance, QuizAttempt
+from ..recertification.models import ModuleCertification, RefresherCard, RefresherItem
 from ..xapi import outbox as xapi_outbox
 
 ERASED_NAME = "Deleted trainee"
@@ -64,6 +65,13 @@ def export(user_id: int) -> dict[str, Any]:
         select(AuditEvent).where(AuditEvent.subject_id == user_id).order_by(AuditEvent.created_at)
     )
     allowances = db.session.scalars(select(QuizAllowance).where(QuizAllowance.user_id == user_id))
+    periods = db.session.scalars(select(ModuleCertification).where(ModuleCertification.user_id == user_id))
+    refresher_answers = db.session.scalars(
+        select(RefresherItem)
+        .where(RefresherItem.user_id == user_id, RefresherItem.answered_at.is_not(None))
+        .order_by(RefresherItem.answered_at)
+    )
+    schedule = db.session.scalars(select(RefresherCard).where(RefresherCard.user_id == user_id))
     return {
         "account": {
             "id": user.id,
@@ -120,10 +128,37 @@ def export(user_id: int) -> dict[str, Any]:
                 "code": c.code,
                 "holder_name": c.holder_name,
                 "issued_at": _iso(c.issued_at),
+                "completed_at": _iso(c.completed_at),
+                "valid_until": _iso(c.valid_until),
+                "superseded_at": _iso(c.superseded_at),
                 "revoked_at": _iso(c.revoked_at),
                 "scores": c.scores,
             }
             for c in certificates
+        ],
+        "certification_periods": [
+            {
+                "module": p.module_slug,
+                "certified_at": _iso(p.certified_at),
+                "valid_until": _iso(p.valid_until),
+                "lapsed_at": _iso(p.lapsed_at),
+                "renewals": p.renewals,
+            }
+            for p in periods
+        ],
+        "refresher_schedule": [
+            {"module": c.module_slug, "objective": c.objective, "due_at": _iso(c.due_at)} for c in schedule
+        ],
+        "refresher_answers": [
+            {
+                "module": r.module_slug,
+                "objective": r.objective,
+                "question": r.snapshot.get("prompt"),
+                "answer": describe_answer(r.snapshot, r.response),
+                "score": r.score,
+                "answered_at": _iso(r.answered_at),
+            }
+            for r in refresher_answers
         ],
         "audit_events": [
             {
@@ -170,6 +205,9 @@ def erase(user: User, actor_id: int | None, reason: str, now: datetime | None = 
     db.session.execute(delete(ReminderSent).where(ReminderSent.user_id == user.id))
     lti_launch.forget(user.id)  # LMS identities, links and scores not sent
     xapi_outbox.forget_pending(user.id)  # statements not sent to the LRS name the person
+    # Staying current ends with the account: no more lapses, renewals or refreshers (answers stay, anonymous).
+    db.session.execute(delete(ModuleCertification).where(ModuleCertification.user_id == user.id))
+    db.session.execute(delete(RefresherCard).where(RefresherCard.user_id == user.id))
     db.session.execute(delete(Invitation).where(or_(Invitation.email == old_email, Invitation.user_id == user.id)))
     identifiers = {old_email, user.display_name}
     for certificate in db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)):

@@ -391,8 +391,18 @@ def submit(user_id: int, catalog: Catalog, attempt_id: int, now: datetime | None
         item.score = score
     attempt.score, attempt.percent, attempt.passed = result.score, result.percent, result.passed
     db.session.flush()
-    summary.record_attempts(user_id, catalog.module(attempt.module_slug), now)
+    module = catalog.module(attempt.module_slug)
+    summary.record_attempts(user_id, module, now)
     signals.attempt_graded.send(attempt, now=now)
+    if attempt.passed and module is not None:
+        objective_of = {q.id: q.objective for q in module.quiz.questions}
+        signals.module_passed.send(
+            module.slug,
+            user_id=user_id,
+            now=now,
+            objectives=[(objective_of.get(i.question_id, 0), i.score or 0.0) for i in attempt.items],
+            catalog=catalog,
+        )
     db.session.commit()
     signals.attempt_submitted.send(attempt.module_slug, passed=attempt.passed)
     return attempt

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
 import nh3
 import sqlalchemy.exc
 from flask import Flask, current_app, render_template, request
 from flask.globals import request_ctx
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from ..clock import utcnow
 from ..config import PROJECT_ROOT
 from ..core import observability
 from ..core.catalog import get_catalog
 from ..extensions import db
-from . import charts, inputs, meters, overrides
+from . import charts, inputs, overrides, times
 from .app import module_links
 
 ACCESSIBILITY_STATEMENT = PROJECT_ROOT / "ACCESSIBILITY.md"
@@ -120,6 +124,30 @@ def score(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
 
 
+def local_when(moment: datetime | None, relative: bool = False) -> Markup:
+    """A moment in the viewer's own time zone as a <time> element (its datetime attribute in UTC), with
+    "(in 4 minutes)" after it when asked; static/times.js keeps that phrase true while the page stays open."""
+    if moment is None:
+        return Markup("–")
+    zone_name = getattr(current_user, "time_zone", None) if current_user else None
+    stamp = moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    html = f'<time datetime="{stamp}">{escape(times.when_text(moment, zone_name))}</time>'
+    if relative:
+        html += f' <span class="relative" data-relative-to="{stamp}">({times.relative(moment, utcnow())})</span>'
+    return Markup(html)  # noqa: S704 (escaped above; the stamp is digits and separators)
+
+
+def local_ago(moment: datetime | None) -> Markup:
+    """A past moment said briefly ("3 days ago") where space is short, e.g. a matrix row; the full date in
+    the viewer's zone is the element's title, the UTC instant its datetime."""
+    if moment is None:
+        return Markup("never")
+    zone_name = getattr(current_user, "time_zone", None) if current_user else None
+    stamp = moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    full = escape(times.when_text(moment, zone_name))
+    return Markup(f'<time datetime="{stamp}" title="{full}">{escape(times.relative(moment, utcnow()))}</time>')  # noqa: S704
+
+
 def _accessibility():
     title, html = _statement()
     return render_template("accessibility.html", title=title, statement=html)
@@ -163,7 +191,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["catalog"] = get_catalog
     app.jinja_env.globals["charts"] = charts  # pure geometry for templates/_charts.html
     app.jinja_env.globals["module_links"] = module_links
-    app.jinja_env.globals["meter"] = meters.meter
     app.jinja_env.globals["score"] = score
+    app.jinja_env.globals["local_when"] = local_when
+    app.jinja_env.globals["local_ago"] = local_ago
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

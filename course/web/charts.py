@@ -65,25 +65,6 @@ def count_axis(largest: int, start: float, end: float) -> tuple[Axis, int]:
     return Axis(0, top, start, end), step
 
 
-# --- a small horizontal meter: pages read, or a score against the pass mark ---------------------------
-
-
-@dataclass(frozen=True)
-class Meter:
-    width: float
-    height: float
-    filled: float  # width of the filled part
-    mark: float | None  # x of the pass-mark line, if any
-    share: float  # 0-100
-
-
-def meter(done: float, total: float, mark: float | None = None, width: float = 160, height: float = 18) -> Meter:
-    """`done` of `total` as a filled bar; `mark` is a percentage drawn as a line across it."""
-    share = 100.0 * done / total if total > 0 else 0.0
-    axis = Axis(0, 100, 0, width)
-    return Meter(width, height, axis.pos(share), axis.pos(mark) if mark is not None else None, _r(share))
-
-
 # --- horizontal bars, one per labelled value (theme mastery) ------------------------------------------
 
 

@@ -95,4 +95,4 @@ def login_in_browser(page, email: str, password: str = PASSWORD) -> None:
     tab_to(page, "Password")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/dashboard$"))
+    page.wait_for_url(re.compile(r"/(dashboard|instructor/|admin/)$"))  # each role has its home

@@ -21,7 +21,7 @@ def test_register_logs_in_and_shows_the_dashboard(client):
     response = register(client, "new@example.com", "Ada Trainee")
     assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
     page = client.get("/dashboard")
-    assert page.status_code == 200 and "Logged in as <strong>Ada Trainee</strong>" in text(page)
+    assert page.status_code == 200 and '<span class="visually-hidden">Logged in as </span>Ada Trainee' in text(page)
 
 
 def test_email_is_case_insensitive_and_unique(app, client):
@@ -211,3 +211,16 @@ def test_login_limit_is_shared_through_redis_between_two_app_processes(app_facto
     statuses = [login(client, "x@example.com", "wrong password here").status_code for client in (first, second, first)]
     assert statuses == [401, 401, 429]
     redis.Redis(host="127.0.0.1", port=6379, db=3).flushdb()
+
+
+@pytest.mark.parametrize(
+    ("role", "home"), [("trainee", "/dashboard"), ("instructor", "/instructor/"), ("admin", "/admin/")]
+)
+def test_each_role_lands_on_its_own_home_unless_a_page_was_asked_for(app, make_user, role, home):
+    user = make_user(role)
+    client = app.test_client()
+    assert login(client, user.email).headers["Location"] == home
+    assert client.get("/login").headers["Location"] == home  # already logged in
+    logout(client)
+    asked = post(client, "/login?next=/account", {"email": user.email, "password": PASSWORD})
+    assert asked.headers["Location"] == "/account"

@@ -193,9 +193,11 @@ def test_display_name_change_is_audited_once_a_certificate_exists(app, trainee_c
         db.session.add(
             Certificate(
                 user_id=user.id,
+                current_of=user.id,
                 code="AAAA-BBBB-CCCC",
                 holder_name="Tess Early",
                 issued_at=datetime(2026, 1, 5),
+                completed_at=datetime(2026, 1, 5),
                 scores=[],
             )
         )

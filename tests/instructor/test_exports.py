@@ -17,7 +17,7 @@ import pytest
 from course.enrolment import cohorts
 from course.quizzes.grading import describe_answer, right_answer
 
-from ..support.helpers import login, text
+from ..support.helpers import csv_text, login, text
 from ..support.journey import (
     answer_all,
     attempt_row,
@@ -95,7 +95,7 @@ def logged_in(app, user):
 def answers(client) -> list[dict]:
     response = client.get("/instructor/exports/answers.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    reader = csv.reader(io.StringIO(text(response)))
+    reader = csv.reader(io.StringIO(csv_text(response)))
     assert next(reader) == HEADER
     return [dict(zip(HEADER, row, strict=True)) for row in reader]
 
@@ -146,7 +146,7 @@ def test_answers_csv_has_one_row_per_served_question_with_its_values(app, course
 
 
 def test_numbers_are_written_as_numbers(app, course):
-    body = text(logged_in(app, course.admin).get("/instructor/exports/answers.csv"))
+    body = csv_text(logged_in(app, course.admin).get("/instructor/exports/answers.csv"))
     line = next(line for line in body.splitlines()[1:] if "(no answer)" in line)
     assert re.search(r",1,[a-z0-9-]+,[a-z]+,\(no answer\),0,0\.0,\d{4}-\d\d-\d\dT[\d:]+Z,\d{4}-", line), line
 

@@ -17,7 +17,7 @@ from course.extensions import db
 from course.identity.models import User
 from course.learning.models import ModuleSummary
 
-from ..support.helpers import PASSWORD, post, text
+from ..support.helpers import PASSWORD, csv_text, post, text
 from ..support.journey import (
     answer_all,
     attempt_row,
@@ -105,7 +105,8 @@ def test_matrix_cells_search_sort_and_csv_match_the_screen(app, make_user):
     html = text(admin.get("/instructor/"))
     row = html[html.index("Tess Trainee") : html.index("</tr>", html.index("Tess Trainee"))]
     others = len(catalog(app).modules) - 2  # Tess passed one module and read another
-    assert "passed<br>100%" in row and "lessons done<br>0%" in row and row.count("not started") == others
+    assert "passed, 100%" in row and "lessons done, 0%" in row and row.count(" not started<") == others
+    assert row.count("✓") == 1 and row.count("●") == 1 and row.count("○") == others  # symbol, not colour alone
     searched = text(admin.get("/instructor/?q=UMA"))
     assert "Uma Outsider" in searched and "Tess Trainee" not in searched
     by_progress = text(admin.get("/instructor/?sort=progress"))
@@ -115,13 +116,14 @@ def test_matrix_cells_search_sort_and_csv_match_the_screen(app, make_user):
 
     response = admin.get("/instructor/matrix.csv?q=tess")
     assert response.is_streamed and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(text(response))))
+    rows = list(csv.reader(io.StringIO(csv_text(response))))
     header, tess = rows[0], rows[1]
     assert len(rows) == 2 and len(header) == len(tess) == 8 + 2 * len(app.extensions["catalog"].modules)
     record = dict(zip(header, tess, strict=True))
     assert record["name"] == "Tess Trainee" and record["modules_passed"] == "1"
     assert record["01_introduction_status"] == "passed" and record["01_introduction_score"] == "100.0"
-    assert record["03_mechanism_status"] == "not started" and record["03_mechanism_score"] == "0"
+    # Not started is an empty score, never a 0 that reads like a real result (walkthrough I3)
+    assert record["03_mechanism_status"] == "not started" and record["03_mechanism_score"] == ""
     assert record["last_activity_utc"].endswith("Z") and record["needs_help"] == "0"
 
 
@@ -137,6 +139,9 @@ def test_needs_help_and_nearly_done_signals(app, make_user):
     admin = client_for(app, world.admin)
     helped = text(admin.get("/instructor/?signal=needs-help"))
     assert "Tess Trainee" in helped and "Needs help" in helped
+    assert f"Failed the module {world.second.number} quiz 3 times" in helped  # the reason, in words
+    everyone = text(admin.get("/instructor/"))  # needs attention first, by default
+    assert everyone.index("Tess Trainee") < everyone.index("Uma Outsider")
     # Uma has done nothing; after 15 days of that she needs help too
     with app.app_context():
         user = db.session.get(User, world.u.id)
@@ -189,11 +194,11 @@ def test_the_matrix_reads_well_in_a_screen_reader(app, make_user):
         title = escape(module.title)
         label = f'<span aria-hidden="true" title="{title}">M{module.number}</span>'
         name = f'<span class="visually-hidden">Module {module.number}: {title}</span>'
-        assert f'<th scope="col">{label}{name}</th>' in html, module.slug
+        assert f'<th scope="col" class="cell-col">{label}{name}</th>' in html, module.slug
     matrix = html[html.index('id="matrix-caption"') :]
-    row_headers = re.findall(r'<th scope="row">(.*?)</th>', matrix[: matrix.index("</table>")], re.S)
+    row_headers = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', matrix[: matrix.index("</table>")], re.S)
     assert row_headers and all(re.fullmatch(r'<a href="[^"]+">[^<]+</a>', h.strip()) for h in row_headers)
-    assert world.t.email in html  # still on the screen, in a cell of its own
+    assert '<td class="meta cohort-col">Clinic X</td>' in html  # the cohort in a cell of its own
     assert 'aria-label="Pages of the matrix"' not in html
 
 

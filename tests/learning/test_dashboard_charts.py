@@ -14,7 +14,6 @@ from ..support.journey import answer_all, catalog, pass_module, read_module, sta
 from ..support.svg import elements, num
 
 BAR_PLOT = 360 - 100 - 56  # charts.hbars: width - left - right
-METER = 160
 
 
 def expected_mastery(app, user_id: int) -> dict[str, float]:
@@ -35,12 +34,12 @@ def test_before_any_attempt_there_is_a_sentence_not_an_empty_chart(trainee_clien
     html = text(trainee_client.get("/dashboard"))
     assert "No attempts yet" in html
     assert not elements(html, "mastery-chart")
-    # nothing read, nothing scored: every meter is an empty track
-    assert elements(html, "main", "rect", "meter-fill") == []
-    assert len(elements(html, "main", "rect", "meter-track")) == 2 * len(catalog(trainee_client.application).modules)
+    # nothing read: the course's bar is at zero, and modules not started show no empty bars
+    bars = elements(html, "main", "progress")
+    assert [(bar["id"], bar["value"]) for bar in bars] == [("course-meter", "0")]
 
 
-def test_theme_bars_and_module_meters_follow_the_data(trainee_client, app):
+def test_theme_bars_and_progress_bars_follow_the_data(trainee_client, app):
     modules = catalog(app).modules
     pass_module(trainee_client, app, modules[0])
     read_module(trainee_client, modules[1])
@@ -57,14 +56,11 @@ def test_theme_bars_and_module_meters_follow_the_data(trainee_client, app):
         assert num(bar, "width") == pytest.approx(BAR_PLOT * float(bar["data-value"]) / 100, abs=0.01)
     assert "Your marks by theme" in html and "Show as table" in html
 
-    # meters: pages read of the module's pages, and the score against the pass mark
-    pages = elements(html, "main", "svg", "meter-pages")
-    assert len(pages) == len(modules)
-    rects = elements(html, "main", "rect", "meter-fill")
-    widths = [num(r, "width") for r in rects]
-    # module 1: all pages and 100%; module 2: all pages and 0% (no fill); module 3: one page
-    assert widths[:2] == [METER, METER]
-    assert widths[2] == METER  # module 2's pages
-    assert widths[3] == pytest.approx(METER / len(modules[2].pages), abs=0.01)
-    marks = elements(html, "main", "line", "meter-mark")
-    assert num(marks[0], "x1") == METER * modules[0].quiz.pass_mark / 100
+    # bars: modules passed of the course, then pages read of each module's pages
+    course, *per_module = elements(html, "main", "progress")
+    assert (course["value"], course["max"]) == ("1", str(len(modules)))
+    assert [(bar["value"], bar["max"]) for bar in per_module[:3]] == [
+        (str(len(modules[0].pages)), str(len(modules[0].pages))),
+        (str(len(modules[1].pages)), str(len(modules[1].pages))),
+        ("1", str(len(modules[2].pages))),
+    ]

@@ -40,7 +40,15 @@ def trainee(app, make_user):
         from course.clock import utcnow
 
         db.session.add(
-            Certificate(user_id=user.id, code="RAER-AE00-0001", holder_name="Rae Person", issued_at=utcnow(), scores=[])
+            Certificate(
+                user_id=user.id,
+                current_of=user.id,
+                code="RAER-AE00-0001",
+                holder_name="Rae Person",
+                issued_at=utcnow(),
+                completed_at=utcnow(),
+                scores=[],
+            )
         )
         db.session.commit()
     post(client, "/account/profile", {"display_name": "Rae Renamed", "wants_reminders": "y"})
@@ -70,6 +78,10 @@ def test_download_everything(app, trainee):
     answer = data["attempts"][0]["answers"][0]
     assert answer["question"] and answer["answer"] and answer["score"] is not None
     assert data["lesson_progress"] and data["certificates"][0]["code"] == "RAER-AE00-0001"
+    assert data["certificates"][0]["completed_at"] and data["certificates"][0]["valid_until"] is None
+    first = catalog(app).modules[0]
+    assert [p["module"] for p in data["certification_periods"]] == [first.slug]  # the module passed
+    assert len(data["refresher_schedule"]) == len(first.objectives) and data["refresher_answers"] == []
     assert [e["action"] for e in data["audit_events"]] == ["name-change"]
     assert "password" not in response.get_data(as_text=True).lower()
 

@@ -1,5 +1,7 @@
 """SQL statements per request, counted with a SQLAlchemy event: each request within its own budget (at most
-9), and the same with 1 or 50 past attempts. A lesson page read again costs the user and one read; starting
+9, but for a passing submit and the dashboard, which also keep the trainee current: issue 23; the submit
+also reads the LMS links its grade goes to: issue 25), and the same with 1 or 50 past attempts. A lesson
+page read again costs the user and one read; starting
 an attempt costs the user, the status (two reads), the past items for the draw (none before a first
 attempt), the attempt, its items (one INSERT for all), and the summary."""
 
@@ -22,9 +24,13 @@ BUDGETS = {
     "lesson": 2,
     "quiz question": 3,
     "save answer": 5,
-    "submit": 9,
+    # A pass also starts the module's certification period: the period read and written, and every
+    # objective's refresher schedule in one INSERT (issue 23); and the LMS links read (issue 25).
+    "submit": 12,
     "result": 6,
-    "dashboard": 5,
+    # Staying current: the periods, the refresher schedule, the latest refresher answers, the certificate
+    # in force and the cohort's due date (a lapse or renewal that time brought is written here too).
+    "dashboard": 10,
 }
 FIRST_START_BUDGET = 6  # the spike: a class presses Start on a quiz none of them has taken
 
@@ -93,7 +99,7 @@ def test_query_counts_are_small_and_do_not_grow_with_history(app, make_user, que
         f"\nSQL statements per request (1 past attempt): {one}\nSQL statements per request (50 past attempts): {fifty}"
     )
     assert one == fifty
-    assert all(n <= BUDGET for n in one.values()), one
+    assert all(n <= BUDGET for name, n in one.items() if name not in ("submit", "dashboard")), one
     assert all(one[name] <= budget for name, budget in BUDGETS.items()), (one, BUDGETS)
 
 

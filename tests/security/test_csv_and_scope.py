@@ -14,13 +14,14 @@ from course.extensions import db
 from course.identity.models import User
 from course.web.csvsafe import csv_chunks, safe_cell
 
+from ..support.helpers import csv_text
 from ..support.world import build_world, client_for
 
 
 def _csv(client, url: str) -> list[list[str]]:
     response = client.get(url)
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    return list(csv.reader(io.StringIO(csv_text(response))))
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"])

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def copy_of_the_course(target: Path) -> tuple[Path, Path]:
-    """The real lessons and quizzes, and the course file next to them, copied under `target`: (lessons, quizzes)."""
+    """The real lessons, quizzes and course file (version, certification rules), copied under `target`:
+    (lessons, quizzes)."""
     lessons, quizzes = target / "lessons", target / "quizzes"
     shutil.copytree(ROOT / "lessons", lessons)
     shutil.copytree(ROOT / "quizzes", quizzes)

@@ -43,3 +43,10 @@ def text(response) -> str:
 
 def form_values(html: str, name: str) -> list[str]:
     return re.findall(rf'name="{re.escape(name)}" value="([^"]*)"', html)
+
+
+def csv_text(response) -> str:
+    """A CSV download's text: it starts with the UTF-8 byte-order mark Excel needs, dropped here."""
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff"), body[:40]
+    return body.removeprefix("\ufeff")

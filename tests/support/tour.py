@@ -249,5 +249,8 @@ def build_tour(app, make_user, runner) -> Tour:
     add(Stop("LTI platforms, errors", "/admin/lti/", "admin", status=400, submit="Register", post_to="/admin/lti/"))
     add(Stop("LMS grades and rosters", "/lti/manage", "admin"))
     add(Stop("LTI launch refused", "/lti/login", status=400))
+    add(Stop("compliance", "/instructor/compliance", "admin"))
+    add(Stop("retention", "/instructor/retention", "admin"))
+    add(Stop("matrix, overdue", "/instructor/?deadline=overdue", "admin"))
     tour.lessons = [f"/modules/{m.slug}/pages/{p.anchor}" for m in modules for p in m.pages]
     return tour

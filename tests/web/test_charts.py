@@ -21,13 +21,6 @@ def test_nice_step(largest, step):
     assert charts.nice_step(largest) == step
 
 
-def test_meter():
-    m = charts.meter(3, 4, mark=80, width=200)
-    assert m.filled == 150 and m.mark == 160 and m.share == 75
-    empty = charts.meter(0, 0)
-    assert empty.filled == 0 and empty.mark is None
-
-
 def test_hbars_width_is_the_value_share_of_the_plot():
     chart = charts.hbars([("mechanism", 50.0), ("risks", None), ("legal", 100.0)], width=420, left=100, right=20)
     plot = 300
