@@ -17,7 +17,7 @@ from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..quizzes.mastery import own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
-from ..quizzes.services import allowances_of, standings_of
+from ..quizzes.services import allowances_of, get_attempt, standings_of
 from . import summary
 from .models import Certificate, LessonProgress
 from .status import CourseStep, ModuleStatus, NextStep, continue_step, module_status, next_step
@@ -186,6 +186,25 @@ def dashboard(user_id: int, catalog: Catalog, email_confirmed: bool = True) -> D
     return Dashboard(progress, own_mastery(user_id), progress.continue_step(email_confirmed))
 
 
+@dataclass(frozen=True)
+class Completion:
+    module: Module  # the module just passed
+    attempt_id: int
+    progress: CourseProgress
+    step: CourseStep
+
+
+def completion(user_id: int, attempt_id: int, catalog: Catalog, email_confirmed: bool = True) -> Completion:
+    """What the page after a passing attempt shows. Only the trainee's own passed attempt has one (another's
+    is "not found", as everywhere); a failed one has its review instead."""
+    attempt = get_attempt(user_id, attempt_id)
+    module = catalog.module(attempt.module_slug)
+    if module is None or not attempt.passed or attempt.practice:
+        raise NotFound("This attempt has no completion page: its review is on the quiz page.")
+    progress = course_progress(user_id, catalog)
+    return Completion(module, attempt.id, progress, progress.continue_step(email_confirmed))
+
+
 def _new_code() -> str:
     raw = secrets.token_hex(6).upper()
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
@@ -228,8 +247,17 @@ def certificate_for(user_id: int, display_name: str, catalog: Catalog, email_ver
     return certificate
 
 
+def normalise_code(typed: str) -> str:
+    """A code as issued (XXXX-XXXX-XXXX) from however it was typed: in lower case, with spaces, without dashes
+    or with other separators. Anything that is not twelve letters and digits is left as typed (uppercased)."""
+    compact = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if len(compact) == 12:
+        return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+    return typed.strip().upper()
+
+
 def verify(code: str) -> Certificate:
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalise_code(code)))
     if certificate is None:
         raise NotFound("No certificate has this code. Check it letter by letter.")
     return certificate
