@@ -83,9 +83,12 @@ def unsubscribe(secret: str, token: str) -> User:
     return user
 
 
-def update_profile(user: User, display_name: str, wants_reminders: bool, now: datetime | None = None) -> bool:
-    """Change the display name and the reminder choice; True when the name changed. Whoever keeps the name
-    elsewhere (the certificate) hears of it before the one commit, so the name never differs between them."""
+def update_profile(
+    user: User, display_name: str, wants_reminders: bool, time_zone: str | None = None, now: datetime | None = None
+) -> bool:
+    """Change the display name, the reminder choice and the time zone (None or empty: UTC); True when the
+    name changed. Whoever keeps the name elsewhere (the certificate) hears of it before the one commit, so
+    the name never differs between them."""
     now = now or utcnow()
     name = display_name.strip()
     if not name or len(name) > NAME_MAX:
@@ -95,5 +98,6 @@ def update_profile(user: User, display_name: str, wants_reminders: bool, now: da
         signals.display_name_changing.send(user, old=user.display_name, new=name, now=now)
         user.display_name = name
     user.wants_reminders = wants_reminders
+    user.time_zone = time_zone or None
     db.session.commit()
     return changed

@@ -48,7 +48,10 @@ def _invalid_link(error: CourseError):
 def _profile_form():
     def profile_form():
         return ProfileForm(
-            formdata=None, display_name=current_user.display_name, wants_reminders=current_user.wants_reminders
+            formdata=None,
+            display_name=current_user.display_name,
+            wants_reminders=current_user.wants_reminders,
+            time_zone=current_user.time_zone or "",
         )
 
     return {"profile_form": profile_form}
@@ -127,7 +130,9 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            changed = profile.update_profile(own_record(), form.display_name.data, form.wants_reminders.data)
+            changed = profile.update_profile(
+                own_record(), form.display_name.data, form.wants_reminders.data, form.time_zone.data
+            )
         except CourseError as error:
             form.display_name.errors.append(error.message)
         else:

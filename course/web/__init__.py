@@ -177,5 +177,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["score"] = score
     app.jinja_env.globals["local_when"] = local_when
     app.jinja_env.globals["local_ago"] = local_ago
+    app.jinja_env.globals["time_zone_names"] = times.zone_names
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
