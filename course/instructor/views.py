@@ -225,11 +225,25 @@ def statistics():
     catalog = get_catalog()
     module = catalog.module(request.args.get("module", "")) or catalog.modules[0]
     cohort_id = query_int(request.args.get("cohort"))
+    min_responses = current_app.config["STATS_MIN_RESPONSES"]
     return render_template(
         "instructor/statistics.html",
-        report=reports.quiz_report(current_user, module, cohort_id),
+        report=reports.quiz_report(current_user, module, cohort_id, min_responses),
         mastery=reports.cohort_mastery(current_user, cohort_id),
         cohorts=access.visible_cohorts(current_user),
         cohort_id=cohort_id,
         minimum=stats.MIN_ATTEMPTS,
+        min_responses=min_responses,
+        verdict=stats.verdict,
     )
+
+
+@bp.get("/statistics/<slug>/questions/<question_id>")
+def question_statistics(slug: str, question_id: str):
+    """One question: how often each option was chosen, by the trainees this viewer sees."""
+    module = module_or_404(slug)
+    cohort_id = query_int(request.args.get("cohort"))
+    found = reports.response_analysis(current_user, module, question_id[:80], cohort_id)
+    if found is None:
+        abort(404)
+    return render_template("instructor/question.html", module=module, analysis=found, cohort_id=cohort_id)
