@@ -98,7 +98,7 @@ def matrix_csv():
 def _trainee_or_404(trainee_id: int) -> detail.TraineeDetail:
     if not access.can_see(current_user, trainee_id):
         abort(404)
-    found = detail.trainee_detail(trainee_id, get_catalog())
+    found = detail.trainee_detail(trainee_id, get_catalog(), current_user)
     if found is None:
         abort(404)
     return found
@@ -107,6 +107,7 @@ def _trainee_or_404(trainee_id: int) -> detail.TraineeDetail:
 def _action_form(catalog) -> ActionForm:
     form = ActionForm()
     form.module.choices = [NO_MODULE] + [SelectChoice(m.slug, f"{m.number}. {m.title}") for m in catalog.modules]
+    form.offer(catalog.modules)
     return form
 
 

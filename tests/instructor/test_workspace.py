@@ -339,3 +339,20 @@ def test_join_create_and_action_forms_report_errors_in_the_summary(app, make_use
         assert all(message in summary for message in messages), (action, summary)
     detail = text(staff.get(f"/instructor/trainees/{world.t.id}"))
     assert 'value="">Choose a module</option>' in detail and 'value="">Choose an action</option>' in detail
+
+
+def test_actions_that_would_change_nothing_are_neither_offered_nor_recorded(app, make_user):
+    world = build_world(app, make_user)
+    staff = client_for(app, world.admin)
+    url = f"/instructor/trainees/{world.t.id}/actions"
+    page = text(staff.get(f"/instructor/trainees/{world.t.id}"))
+    assert 'value="extra-attempt"' not in page  # every quiz here allows unlimited attempts
+    assert "Waive the retake wait" in page  # offered as a choice to make, not in the past tense
+    refused = post(staff, url, {"module": world.first.slug, "action": "extra-attempt", "reason": "Why not"})
+    assert refused.status_code == 400
+    passed = post(staff, url, {"module": world.first.slug, "action": "waive-wait", "reason": "Already passed"})
+    assert passed.status_code == 400 and "nothing to waive" in text(passed)
+    never = post(staff, url, {"module": catalog(app).modules[5].slug, "action": "reset", "reason": "Nothing there"})
+    assert never.status_code == 400 and "nothing to reset" in text(never)
+    trail = text(staff.get(f"/instructor/trainees/{world.t.id}"))
+    assert "Already passed" not in trail and "Nothing there" not in trail
