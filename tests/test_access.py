@@ -103,6 +103,8 @@ TABLE = [
     ),
     ("instructor.exports_page", "GET", "/instructor/exports", None, staff(200)),
     ("instructor.statistics", "GET", "/instructor/statistics", None, staff(200)),
+    ("instructor.rename_cohort", "POST", "/instructor/cohorts/{cohort}/name", {"name": "Clinic X"}, staff(303, 404)),
+    ("instructor.archive_cohort", "POST", "/instructor/cohorts/{cohort}/archive", {"archive": "no"}, staff(303, 404)),
     ("instructor.question_statistics", "GET", "/instructor/statistics/{first}/questions/{question}", None, staff(200)),
     ("instructor.answers_csv", "GET", "/instructor/exports/answers.csv", None, staff(200)),
     ("instructor.xapi_jsonl", "GET", "/instructor/exports/xapi.jsonl", None, staff(200)),

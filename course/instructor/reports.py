@@ -6,11 +6,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from ..content.model import Module
+from ..enrolment.models import CohortMember
 from ..extensions import db
 from ..identity.models import User
+from ..learning.models import ModuleSummary
 from ..quizzes import grading
 from ..quizzes.grading import answer_parts
 from ..quizzes.mastery import theme_mastery
@@ -129,6 +131,40 @@ def response_analysis(
         counts.setdefault(part, 0)
     choices = sorted((Choice(text, text in right, n) for text, n in counts.items()), key=lambda c: (-c.chosen, c.text))
     return ResponseAnalysis(question_id, question.prompt, answers, choices)
+
+
+@dataclass(frozen=True)
+class CohortProgress:
+    members: int
+    finished: int  # passed every module
+    modules_passed: int  # summed over the members
+
+    def average(self, modules: int) -> float:
+        return self.modules_passed / self.members if self.members else 0.0
+
+
+def cohort_progress(cohort_ids: list[int], modules: int) -> dict[int, CohortProgress]:
+    """Members, finishers and modules passed per cohort, in one query over the members' summaries."""
+    if not cohort_ids:
+        return {}
+    per_trainee = (
+        select(ModuleSummary.user_id, func.sum(case((ModuleSummary.passed, 1), else_=0)).label("passed"))
+        .group_by(ModuleSummary.user_id)
+        .subquery()
+    )
+    passed = func.coalesce(per_trainee.c.passed, 0)
+    rows = db.session.execute(
+        select(
+            CohortMember.cohort_id,
+            func.count(CohortMember.user_id),
+            func.sum(case((passed >= modules, 1), else_=0)),
+            func.sum(passed),
+        )
+        .outerjoin(per_trainee, per_trainee.c.user_id == CohortMember.user_id)
+        .where(CohortMember.cohort_id.in_(cohort_ids))
+        .group_by(CohortMember.cohort_id)
+    )
+    return {cid: CohortProgress(int(n), int(done or 0), int(total or 0)) for cid, n, done, total in rows}
 
 
 def trainee_mastery(trainee_id: int) -> dict[str, float | None]:

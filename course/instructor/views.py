@@ -188,12 +188,47 @@ def assign_instructor(cohort_id: int):
 
 
 def _cohorts_page(form: CohortForm | None = None, assign: AssignInstructorForm | None = None, status: int = 200):
+    active, archived = access.visible_cohorts(current_user), access.visible_cohorts(current_user, archived=True)
+    modules = len(get_catalog().modules)
     return render_template(
         "instructor/cohorts.html",
         form=form or CohortForm(formdata=None),
         assign=assign or AssignInstructorForm(formdata=None),
-        cohorts=access.visible_cohorts(current_user),
+        cohorts=active,
+        archived=archived,
+        progress=reports.cohort_progress([c.id for c in active + archived], modules),
+        modules=modules,
     ), status
+
+
+def _followed_cohort_or_404(cohort_id: int):
+    cohort = access.cohort_or_none(current_user, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+@bp.post("/cohorts/<id:cohort_id>/name")
+def rename_cohort(cohort_id: int):
+    cohort = _followed_cohort_or_404(cohort_id)
+    old = cohort.name
+    try:
+        cohorts.rename(cohort, request.form.get("name", "")[:200])
+    except CourseError as error:
+        flash(error.message, "error")
+        return _cohorts_page(status=error.status)
+    flash(f"“{old}” is now called “{cohort.name}”.", "success")
+    return redirect(url_for(".cohort_list"), 303)
+
+
+@bp.post("/cohorts/<id:cohort_id>/archive")
+def archive_cohort(cohort_id: int):
+    cohort = _followed_cohort_or_404(cohort_id)
+    archive = request.form.get("archive") != "no"
+    cohorts.set_archived(cohort, archive)
+    done = "archived: it no longer shows in your lists" if archive else "back among your cohorts"
+    flash(f"“{cohort.name}” is {done}.", "success")
+    return redirect(url_for(".cohort_list"), 303)
 
 
 @bp.get("/exports")
