@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Email, Length
 
 from ..audit import REASON_MAX
-from ..identity.models import ROLES
+from ..identity.models import EMAIL_MAX, NAME_MAX, ROLES
+from ..web.inputs import SingleLine, strip
 
 REASON_LABEL = "Reason (kept in the audit trail)"
 
@@ -34,3 +35,17 @@ class ResetForm(FlaskForm):
 
 class EraseForm(FlaskForm):
     reason = _reason("erase")
+
+
+class DetailsForm(FlaskForm):
+    display_name = StringField(
+        "Name (shown on the certificate)",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=NAME_MAX), SingleLine()],
+    )
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX), Email()])
+    reason = _reason("details")
+
+
+class ConfirmEmailForm(FlaskForm):
+    reason = _reason("confirm")

@@ -27,7 +27,7 @@ from ..learning.models import Certificate, LessonProgress, ModuleSummary, Remind
 from ..quizzes.grading import describe_answer
 from ..quizzes.models import QuizAllowance, QuizAttempt
 
-ERASED_NAME = "Deleted trainee"
+ERASED_NAME = "Deleted account"  # whatever the role was (issue 24, A5)
 
 
 def tombstone_email(user_id: int) -> str:
