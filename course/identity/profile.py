@@ -45,7 +45,18 @@ def _user_for(secret: str, purpose: str, token: str, max_age: int | None, state)
 
 
 def confirm_email(secret: str, token: str, max_age: int, now: datetime | None = None) -> User:
-    user = _user_for(secret, "verify-email", token, max_age, _verification_state)
+    """Confirm the address the link was sent to. Opening the same link again once it is confirmed is
+    harmless and says so, rather than "this link does not work"."""
+    try:
+        user = _user_for(secret, "verify-email", token, max_age, _verification_state)
+    except tokens.InvalidLink:
+        user_id, print_ = tokens.read(secret, "verify-email", token, max_age)
+        user = db.session.get(User, user_id)
+        if user is None or user.deleted_at is not None or tokens.fingerprint(user.email, False) != print_:
+            raise
+        if user.email_verified_at is None:
+            raise
+        return user  # this very address, confirmed already
     user.email_verified_at = now or utcnow()
     db.session.commit()
     return user
