@@ -362,7 +362,7 @@ def test_cohorts_show_members_and_progress_and_can_be_renamed_and_archived(app, 
     world = build_world(app, make_user)
     staff, other = client_for(app, world.a), client_for(app, world.b)
     page = text(staff.get("/instructor/cohorts"))
-    card = page[page.index("Clinic X</a></h3>") :]
+    card = page[page.index("Clinic X</a></h2>") :]
     assert "1 member · 0 finished · on average 1.0 of" in card  # Tess passed one module
     assert f'value="http://localhost/join/{world.code}" readonly data-copy-source' in card
     url = f"/instructor/cohorts/{world.cohort_id}"
