@@ -102,6 +102,7 @@ def _mail_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_RATE_LIMIT": env("MAIL_RATE_LIMIT", "5 per hour"),
         "MAIL_ADDRESS_RATE_LIMIT": env("MAIL_ADDRESS_RATE_LIMIT", "20 per hour"),
         "REMINDER_INACTIVE_DAYS": int(env("REMINDER_INACTIVE_DAYS", "14")),
+        "STATS_MIN_RESPONSES": int(env("STATS_MIN_RESPONSES", "20")),
     }
 
 

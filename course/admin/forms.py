@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Email, Length
 
 from ..audit import REASON_MAX
-from ..identity.models import ROLES
+from ..identity.models import EMAIL_MAX, NAME_MAX, ROLES
+from ..web.inputs import SingleLine, strip
 
 
 def _reason(form_id: str, purpose: str):
@@ -48,3 +49,17 @@ class EraseForm(FlaskForm):
     def validate_confirm_email(self, field) -> None:
         if field.data.strip().lower() != self.expected_email.strip().lower():
             raise ValidationError("This is not the account's email, so nothing was erased. Type it as shown above.")
+
+
+class DetailsForm(FlaskForm):
+    display_name = StringField(
+        "Name (shown on the certificate)",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=NAME_MAX), SingleLine()],
+    )
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX), Email()])
+    reason = _reason("details", "correcting the name or email")
+
+
+class ConfirmEmailForm(FlaskForm):
+    reason = _reason("confirm", "marking the email confirmed")

@@ -1,4 +1,5 @@
-"""The admin console's operations on accounts: search, role, deactivation, reset links.
+"""The admin console's operations on accounts: search, role, deactivation, reset links, a corrected name or
+email, a confirmed email.
 
 Each action needs a reason and writes an AuditEvent (who, when, why) in the same transaction. The last
 active admin can be neither demoted nor deactivated, so the console can never lock everyone out.
@@ -13,10 +14,12 @@ from sqlalchemy import func, or_, select
 
 from .. import audit
 from ..clock import utcnow
+from ..core import signals
+from ..enrolment.models import Cohort
 from ..errors import Conflict, CourseError, NotFound
 from ..extensions import db
-from ..identity.models import ROLES, Role, User
-from ..identity.services import end_all_sessions, keep_an_active_admin
+from ..identity.models import NAME_MAX, ROLES, Role, User
+from ..identity.services import end_all_sessions, find_user, keep_an_active_admin, normalise_email
 from ..web.inputs import LIKE_ESCAPE, escape_like
 
 PER_PAGE = 50
@@ -111,3 +114,76 @@ def record_reset(actor: User, user_id: int, reason: str, now: datetime | None = 
     audit.record(actor.id, user.id, "password-reset-sent", reason, now or utcnow())
     db.session.commit()
     return user
+
+
+def correct_details(actor: User, user_id: int, name: str, email: str, reason: str, now: datetime | None = None) -> User:
+    """An admin corrects a name (a typo on a certificate: the certificate follows) or an email (a new work
+    address, which is then not confirmed until its owner opens the link or an admin marks it)."""
+    reason = audit.check_reason(reason)
+    user = get(user_id)
+    _not_erased(user)
+    now = now or utcnow()
+    name, email = name.strip(), normalise_email(email)
+    if not name or len(name) > NAME_MAX:
+        raise CourseError(f"Give a name of 1 to {NAME_MAX} characters.")
+    changes = []
+    if name != user.display_name:
+        changes.append(f"name “{user.display_name}” → “{name}”")
+        signals.display_name_changing.send(user, old=user.display_name, new=name, now=now)
+        user.display_name = name
+    if email != user.email:
+        if find_user(email) is not None:
+            raise CourseError("Another account already has this email.")
+        changes.append(f"email {user.email} → {email}")
+        user.email, user.email_verified_at = email, None
+    if not changes:
+        raise CourseError("Nothing changed: the name and email are as they were.")
+    audit.record(actor.id, user.id, "details-change", f"{'; '.join(changes)}: {reason}", now)
+    db.session.commit()
+    return user
+
+
+def confirm_email(actor: User, user_id: int, reason: str, now: datetime | None = None) -> User:
+    """Mark the email confirmed on the owner's word (e.g. the link never arrived), on the record."""
+    reason = audit.check_reason(reason)
+    user = get(user_id)
+    _not_erased(user)
+    if user.email_verified_at is not None:
+        raise CourseError(f"{user.email} is already confirmed.")
+    now = now or utcnow()
+    user.email_verified_at = now
+    audit.record(actor.id, user.id, "email-confirmed", reason, now)
+    db.session.commit()
+    return user
+
+
+def record_confirmation_sent(actor: User, user_id: int, now: datetime | None = None) -> User:
+    """Audit a confirmation link sent on an admin's request; the view sends it after this commit."""
+    user = get(user_id)
+    _not_erased(user)
+    if user.email_verified_at is not None:
+        raise CourseError(f"{user.email} is already confirmed.")
+    audit.record(actor.id, user.id, "confirmation-sent", "Sent from the admin console", now or utcnow())
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class Step:
+    done: bool
+    text: str
+
+
+def first_run(mail_server: str | None, base_url: str | None) -> list[Step]:
+    """What a fresh installation still needs, for the console's checklist (shown until all is done)."""
+    instructors = db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.INSTRUCTOR))
+    cohorts = db.session.scalar(select(func.count()).select_from(Cohort))
+    return [
+        Step(
+            bool(instructors),
+            "Give someone the instructor role (an account's page, below) or run flask users create --role instructor",
+        ),
+        Step(bool(cohorts), "Create a cohort and share its join link"),
+        Step(bool(mail_server), "Set MAIL_SERVER so that emails are sent (until then they go to instance/outbox)"),
+        Step(bool(base_url), "Set BASE_URL to the site's public address, for the links in emails"),
+    ]

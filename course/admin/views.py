@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -16,7 +16,7 @@ from ..privacy import data_rights
 from ..privacy.views import json_download
 from ..web.inputs import query_int
 from . import operations
-from .forms import ActiveForm, EraseForm, ResetForm, RoleForm
+from .forms import ActiveForm, ConfirmEmailForm, DetailsForm, EraseForm, ResetForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,6 +44,7 @@ def users():
         status=args.get("status", ""),
         roles=ROLES,
         statuses=operations.STATUSES,
+        first_run=operations.first_run(current_app.config.get("MAIL_SERVER"), current_app.config.get("BASE_URL")),
     )
 
 
@@ -59,6 +60,9 @@ def _user_page(user_id: int, status: int = 200, **forms):
         role_form=role_form,
         active_form=forms.get("active_form") or ActiveForm(formdata=None, active="0" if user.active else "1"),
         reset_form=forms.get("reset_form") or ResetForm(formdata=None),
+        details_form=forms.get("details_form")
+        or DetailsForm(formdata=None, display_name=user.display_name, email=user.email),
+        confirm_form=forms.get("confirm_form") or ConfirmEmailForm(formdata=None),
         events=audit.trail(user.id),
     ), status
 
@@ -165,6 +169,46 @@ def send_reset(user_id: int):
     user = operations.get(user_id)
     if emails.send_reset(user):
         flash(f"A password reset link was sent to {user.email}. It is in the audit trail.", "success")
+    else:
+        flash(mail.FAILED, "error")
+    return redirect(url_for(".user", user_id=user_id), 303)
+
+
+@bp.post("/users/<id:user_id>/details")
+def correct_details(user_id: int):
+    form = DetailsForm()
+    refused = _act(
+        user_id,
+        form,
+        "details_form",
+        lambda f: operations.correct_details(current_user, user_id, f.display_name.data, f.email.data, f.reason.data),
+        "{name}'s details are corrected. It is in the audit trail.",
+    )
+    return refused or redirect(url_for(".user", user_id=user_id), 303)
+
+
+@bp.post("/users/<id:user_id>/email-confirmed")
+def confirm_email(user_id: int):
+    form = ConfirmEmailForm()
+    refused = _act(
+        user_id,
+        form,
+        "confirm_form",
+        lambda f: operations.confirm_email(current_user, user_id, f.reason.data),
+        "{name}'s email is marked as confirmed. It is in the audit trail.",
+    )
+    return refused or redirect(url_for(".user", user_id=user_id), 303)
+
+
+@bp.post("/users/<id:user_id>/confirmation")
+def send_confirmation(user_id: int):
+    try:
+        user = operations.record_confirmation_sent(current_user, user_id)
+    except CourseError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".user", user_id=user_id), 303)
+    if emails.send_verification(user):
+        flash(f"A confirmation link was sent to {user.email}. It is in the audit trail.", "success")
     else:
         flash(mail.FAILED, "error")
     return redirect(url_for(".user", user_id=user_id), 303)

@@ -27,6 +27,9 @@ ACTIONS = {
     "password-reset-sent": "Sent a password reset link",
     "erase": "Erased the account's personal data",
     "invite": "Invited to a cohort",
+    "details-change": "Corrected the name or email",
+    "email-confirmed": "Marked the email as confirmed",
+    "confirmation-sent": "Sent the email confirmation link",
     # on one module's quiz: the event names the module
     "extra-attempt": "Granted one extra attempt",
     "waive-wait": "Waived the retake wait",

@@ -122,6 +122,10 @@ class Module:
         index = anchors.index(anchor) + 1
         return self.pages[index] if index < len(self.pages) else None
 
+    def previous_page(self, anchor: str) -> Page | None:
+        index = [p.anchor for p in self.pages].index(anchor)
+        return self.pages[index - 1] if index > 0 else None
+
     @property
     def words(self) -> int:
         return sum(p.words for p in self.pages)

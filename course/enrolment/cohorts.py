@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from ..clock import utcnow
+from ..errors import CourseError
 from ..extensions import db
 from ..identity import services
 from ..identity.models import Role, User
 from ..identity.services import AccountError, UnknownUser, find_user
-from .models import Cohort, CohortInstructor, CohortMember
+from .models import COHORT_NAME_MAX, Cohort, CohortInstructor, CohortMember
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -119,6 +121,23 @@ def set_due_date(cohort_id: int, due_on: date | None, visible: Iterable[int]) ->
     if cohort is None or cohort.id not in set(visible):
         raise UnknownCohort("There is no such cohort among those you follow.")
     cohort.due_on = due_on
+    db.session.commit()
+    return cohort
+
+
+def rename(cohort: Cohort, name: str) -> Cohort:
+    """A new name for a cohort (its code, members and records stay); the caller checked who may."""
+    name = name.strip()
+    if not name or len(name) > COHORT_NAME_MAX:
+        raise CourseError(f"Give the cohort a name of 1 to {COHORT_NAME_MAX} characters.")
+    cohort.name = name
+    db.session.commit()
+    return cohort
+
+
+def set_archived(cohort: Cohort, archived: bool, now: datetime | None = None) -> Cohort:
+    """Archive a finished cohort (it leaves the lists and filters; nothing is deleted), or bring it back."""
+    cohort.archived_at = (now or utcnow()) if archived else None
     db.session.commit()
     return cohort
 

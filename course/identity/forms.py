@@ -6,11 +6,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from ..web import times
 from ..web.inputs import SingleLine, strip
-from .models import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from .models import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, TIME_ZONE_MAX
 from .passwords import password_problem
 
 PASSWORD_HINT = f"At least {PASSWORD_MIN} characters. A few unrelated words make a strong one."
+
+
+class KnownZone:
+    """A time zone the standard library knows (IANA names, as browsers report them)."""
+
+    def __call__(self, form: FlaskForm, field: StringField) -> None:
+        if field.data and not times.is_zone(field.data):
+            raise ValidationError("Choose a time zone from the list, such as Europe/London.")
 
 
 class NewPassword:
@@ -79,6 +88,14 @@ class ProfileForm(FlaskForm):
     )
     wants_reminders = BooleanField(
         "Email me reminders", description="At most one when you have been away a while, and one for a quiz left open."
+    )
+    time_zone = StringField(
+        "Your time zone",
+        description="Times on the site are shown in it, e.g. Europe/Berlin or America/New_York. Empty: UTC.",
+        filters=[strip],
+        validators=[Optional(), Length(max=TIME_ZONE_MAX), KnownZone()],
+        # static/times.js fills an empty field from the browser's own zone; the list offers every known one.
+        render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false", "data-time-zone": ""},
     )
 
 

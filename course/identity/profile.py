@@ -45,7 +45,18 @@ def _user_for(secret: str, purpose: str, token: str, max_age: int | None, state)
 
 
 def confirm_email(secret: str, token: str, max_age: int, now: datetime | None = None) -> User:
-    user = _user_for(secret, "verify-email", token, max_age, _verification_state)
+    """Confirm the address the link was sent to. Opening the same link again once it is confirmed is
+    harmless and says so, rather than "this link does not work"."""
+    try:
+        user = _user_for(secret, "verify-email", token, max_age, _verification_state)
+    except tokens.InvalidLink:
+        user_id, print_ = tokens.read(secret, "verify-email", token, max_age)
+        user = db.session.get(User, user_id)
+        if user is None or user.deleted_at is not None or tokens.fingerprint(user.email, False) != print_:
+            raise
+        if user.email_verified_at is None:
+            raise
+        return user  # this very address, confirmed already
     user.email_verified_at = now or utcnow()
     db.session.commit()
     return user
@@ -83,9 +94,12 @@ def unsubscribe(secret: str, token: str) -> User:
     return user
 
 
-def update_profile(user: User, display_name: str, wants_reminders: bool, now: datetime | None = None) -> bool:
-    """Change the display name and the reminder choice; True when the name changed. Whoever keeps the name
-    elsewhere (the certificate) hears of it before the one commit, so the name never differs between them."""
+def update_profile(
+    user: User, display_name: str, wants_reminders: bool, time_zone: str | None = None, now: datetime | None = None
+) -> bool:
+    """Change the display name, the reminder choice and the time zone (None or empty: UTC); True when the
+    name changed. Whoever keeps the name elsewhere (the certificate) hears of it before the one commit, so
+    the name never differs between them."""
     now = now or utcnow()
     name = display_name.strip()
     if not name or len(name) > NAME_MAX:
@@ -95,5 +109,6 @@ def update_profile(user: User, display_name: str, wants_reminders: bool, now: da
         signals.display_name_changing.send(user, old=user.display_name, new=name, now=now)
         user.display_name = name
     user.wants_reminders = wants_reminders
+    user.time_zone = time_zone or None
     db.session.commit()
     return changed

@@ -13,7 +13,7 @@ from ..core import mail
 from ..errors import CourseError
 from ..extensions import limiter
 from ..web.redirects import safe_next
-from . import emails, profile
+from . import emails, profile, sessions
 from .forms import ForgotPasswordForm, JoinForm, ProfileForm, ResetPasswordForm
 from .services import normalise_email
 from .signed_in import own_record
@@ -48,7 +48,10 @@ def _invalid_link(error: CourseError):
 def _profile_form():
     def profile_form():
         return ProfileForm(
-            formdata=None, display_name=current_user.display_name, wants_reminders=current_user.wants_reminders
+            formdata=None,
+            display_name=current_user.display_name,
+            wants_reminders=current_user.wants_reminders,
+            time_zone=current_user.time_zone or "",
         )
 
     return {"profile_form": profile_form}
@@ -108,16 +111,18 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            profile.reset_password(_secret(), token, max_age, form.password.data)
+            user = profile.reset_password(_secret(), token, max_age, form.password.data)
         except profile.WeakPassword as error:
             form.password.errors.append(error.message)
             return render_template("accounts/reset.html", form=form), 400
         except CourseError as error:
             return _invalid_link(error)
-        flash(
-            "Your password is changed and every other session is logged out. Log in with the new password.", "success"
-        )
-        return redirect(url_for("accounts.login"), 303)
+        if not user.is_active:  # a deactivated account gets its new password, not a session
+            flash("Your password is changed. This account is deactivated: ask an administrator.", "success")
+            return redirect(url_for("accounts.login"), 303)
+        sessions.begin(user)  # the link proved the mailbox: no need to type the new password twice more
+        flash("Your password is changed and you are logged in; every other session is logged out.", "success")
+        return redirect(url_for(user.home_endpoint), 303)
     return render_template("accounts/reset.html", form=form), 400 if form.is_submitted() else 200
 
 
@@ -127,7 +132,9 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            changed = profile.update_profile(own_record(), form.display_name.data, form.wants_reminders.data)
+            changed = profile.update_profile(
+                own_record(), form.display_name.data, form.wants_reminders.data, form.time_zone.data
+            )
         except CourseError as error:
             form.display_name.errors.append(error.message)
         else:

@@ -9,8 +9,10 @@ from ..extensions import db
 from ..identity.models import Role, User
 
 
-def visible_cohorts(viewer: User) -> list[Cohort]:
-    query = select(Cohort).order_by(Cohort.name)
+def visible_cohorts(viewer: User, archived: bool = False) -> list[Cohort]:
+    """The cohorts this viewer follows (every one for an admin): the active ones, or the archived ones."""
+    kept = Cohort.archived_at.is_not(None) if archived else Cohort.archived_at.is_(None)
+    query = select(Cohort).where(kept).order_by(Cohort.name)
     if viewer.role != Role.ADMIN:
         query = query.join(CohortInstructor, CohortInstructor.cohort_id == Cohort.id).where(
             CohortInstructor.user_id == viewer.id
@@ -47,6 +49,17 @@ def trainee_filter(user_id: ColumnElement, viewer: User, cohort_id: int | None =
     if viewer.role == Role.ADMIN and cohort_id is None:
         return user_id.not_in(select(User.id).where(User.role != Role.TRAINEE))
     return user_id.in_(visible_trainee_ids(viewer, cohort_id))
+
+
+def cohort_or_none(viewer: User, cohort_id: int) -> Cohort | None:
+    """A cohort this viewer follows (any for an admin), archived or not; None for any other."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or viewer.role == Role.ADMIN:
+        return cohort
+    follows = select(CohortInstructor.cohort_id).where(
+        CohortInstructor.cohort_id == cohort_id, CohortInstructor.user_id == viewer.id
+    )
+    return cohort if db.session.scalar(follows) is not None else None
 
 
 def can_see(viewer: User, trainee_id: int) -> bool:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from .. import audit
 from ..content.model import Catalog
+from ..enrolment.models import Cohort, CohortMember
 from ..errors import NotFound
 from ..extensions import db
 from ..identity.models import Role, User
 from ..learning.models import ModuleSummary
 from ..quizzes.models import QuizAttempt
 from ..quizzes.services import get_attempt
+from .access import visible_cohort_ids
 from .matrix import cell_status
 
 
@@ -23,12 +26,17 @@ class TraineeDetail:
     summaries: dict[str, ModuleSummary]
     attempts: dict[str, list[QuizAttempt]]
     events: list[audit.Entry]
+    cohorts: list[str]  # the viewer's cohorts this trainee is in
+
+    @property
+    def last_activity(self) -> datetime | None:
+        return max((s.last_activity_at for s in self.summaries.values()), default=None)
 
     def status(self, slug: str) -> str:
         return cell_status(self.summaries.get(slug))
 
 
-def trainee_detail(trainee_id: int, catalog: Catalog) -> TraineeDetail | None:
+def trainee_detail(trainee_id: int, catalog: Catalog, viewer: User) -> TraineeDetail | None:
     trainee = db.session.get(User, trainee_id)
     if trainee is None or trainee.role != Role.TRAINEE:
         return None
@@ -43,7 +51,15 @@ def trainee_detail(trainee_id: int, catalog: Catalog) -> TraineeDetail | None:
     ):
         attempts.setdefault(attempt.module_slug, []).append(attempt)
     events = audit.trail(trainee_id)
-    return TraineeDetail(trainee, summaries, attempts, events)
+    cohorts = list(
+        db.session.scalars(
+            select(Cohort.name)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == trainee_id, Cohort.id.in_(visible_cohort_ids(viewer)))
+            .order_by(Cohort.name)
+        )
+    )
+    return TraineeDetail(trainee, summaries, attempts, events, cohorts)
 
 
 def attempt_with_items(trainee_id: int, attempt_id: int) -> QuizAttempt | None:

@@ -7,7 +7,7 @@ from wtforms import DateField, EmailField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..audit import ACTIONS, QUIZ_ACTIONS, REASON_MAX
+from ..audit import QUIZ_ACTIONS, REASON_MAX
 from ..enrolment.models import COHORT_NAME_MAX
 from ..identity.models import EMAIL_MAX
 from ..web.inputs import SingleLine, strip
@@ -44,14 +44,25 @@ class AssignInstructorForm(FlaskForm):
 NO_MODULE = SelectChoice("", "Choose a module")
 
 
+# The actions as choices to make (the audit trail then says what was done, in the past tense).
+ACTION_CHOICES = {
+    "extra-attempt": "Grant one extra attempt",
+    "waive-wait": "Waive the retake wait",
+    "reset": "Reset the quiz (earlier attempts kept, no longer counted)",
+}
+NO_ACTION = SelectChoice("", "Choose an action")
+
+
 class ActionForm(FlaskForm):
     module = SelectField("Module", validators=[DataRequired("Choose the module to act on.")])
-    action = SelectField(
-        "Action",
-        choices=[SelectChoice("", "Choose an action")]
-        + [SelectChoice(action, ACTIONS[action]) for action in QUIZ_ACTIONS],
-        validators=[DataRequired("Choose what to do.")],
-    )
+    action = SelectField("Action", validators=[DataRequired("Choose what to do.")])
+
+    def offer(self, modules) -> None:
+        """Only what could change something: no extra attempt when every quiz allows unlimited attempts."""
+        limited = any(m.quiz.max_attempts is not None for m in modules)
+        offered = [a for a in QUIZ_ACTIONS if a != "extra-attempt" or limited]
+        self.action.choices = [NO_ACTION] + [SelectChoice(a, ACTION_CHOICES[a]) for a in offered]
+
     reason = TextAreaField(
         "Reason (kept in the trainee's record)",
         validators=[DataRequired("Give a reason: it is kept in the trainee's record."), Length(max=REASON_MAX)],

@@ -6,11 +6,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from ..content.model import Module
+from ..enrolment.models import CohortMember
 from ..extensions import db
 from ..identity.models import User
+from ..learning.models import ModuleSummary
+from ..quizzes import grading
+from ..quizzes.grading import answer_parts
 from ..quizzes.mastery import theme_mastery
 from ..quizzes.models import AttemptItem, QuizAttempt
 from ..quizzes.rules import AttemptStatus
@@ -36,7 +40,9 @@ class QuizReport:
     scores: tuple[float, ...] = ()  # every submitted attempt's score, percent of the marks it served
 
 
-def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> QuizReport:
+def quiz_report(
+    viewer: User, module: Module, cohort_id: int | None = None, min_responses: int = statistics.MIN_RESPONSES
+) -> QuizReport:
     rows = db.session.execute(
         select(
             AttemptItem.attempt_id,
@@ -69,12 +75,96 @@ def quiz_report(viewer: User, module: Module, cohort_id: int | None = None) -> Q
     ]
     return QuizReport(
         module,
-        statistics.analyse([marks for attempt_id, marks in attempts.items() if attempt_id in firsts]),
-        statistics.analyse(list(attempts.values())),
+        statistics.analyse([marks for attempt_id, marks in attempts.items() if attempt_id in firsts], min_responses),
+        statistics.analyse(list(attempts.values()), min_responses),
         prompts,
         objectives,
         tuple(100.0 * math.fsum(marks.values()) / len(marks) for marks in attempts.values() if marks),
     )
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str  # an option, a matched pair ("item → answer"), or "(no answer)"
+    right: bool  # part of the right answer
+    chosen: int  # how many answers included it
+
+
+@dataclass(frozen=True)
+class ResponseAnalysis:
+    """How often each option of one question was chosen (Moodle's response analysis), over the submitted
+    attempts that served it, with the answers' count behind every share."""
+
+    question_id: str
+    prompt: str
+    answers: int
+    choices: list[Choice]
+
+
+def response_analysis(
+    viewer: User, module: Module, question_id: str, cohort_id: int | None = None
+) -> ResponseAnalysis | None:
+    """Counts the parts of each answer in words (the question type's own `describe`), so an option is
+    counted by its text whatever order it was served in; the right answer's parts are marked."""
+    question = next((q for q in module.quiz.questions if q.id == question_id), None)
+    if question is None:
+        return None
+    rows = db.session.execute(
+        select(AttemptItem.snapshot, AttemptItem.response)
+        .join(QuizAttempt, QuizAttempt.id == AttemptItem.attempt_id)
+        .where(
+            QuizAttempt.module_slug == module.slug,
+            QuizAttempt.status == AttemptStatus.SUBMITTED,
+            AttemptItem.question_id == question_id,
+            QuizAttempt.user_id.in_(visible_trainee_ids(viewer, cohort_id)),
+        )
+    )
+    counts: dict[str, int] = {}
+    right: set[str] = set()
+    answers = 0
+    for snapshot, response in rows:
+        answers += 1
+        right.update(answer_parts(snapshot, grading.right_answer(snapshot)))
+        for part in answer_parts(snapshot, response) or ["(no answer)"]:
+            counts[part] = counts.get(part, 0) + 1
+    for part in right:
+        counts.setdefault(part, 0)
+    choices = sorted((Choice(text, text in right, n) for text, n in counts.items()), key=lambda c: (-c.chosen, c.text))
+    return ResponseAnalysis(question_id, question.prompt, answers, choices)
+
+
+@dataclass(frozen=True)
+class CohortProgress:
+    members: int
+    finished: int  # passed every module
+    modules_passed: int  # summed over the members
+
+    def average(self, modules: int) -> float:
+        return self.modules_passed / self.members if self.members else 0.0
+
+
+def cohort_progress(cohort_ids: list[int], modules: int) -> dict[int, CohortProgress]:
+    """Members, finishers and modules passed per cohort, in one query over the members' summaries."""
+    if not cohort_ids:
+        return {}
+    per_trainee = (
+        select(ModuleSummary.user_id, func.sum(case((ModuleSummary.passed, 1), else_=0)).label("passed"))
+        .group_by(ModuleSummary.user_id)
+        .subquery()
+    )
+    passed = func.coalesce(per_trainee.c.passed, 0)
+    rows = db.session.execute(
+        select(
+            CohortMember.cohort_id,
+            func.count(CohortMember.user_id),
+            func.sum(case((passed >= modules, 1), else_=0)),
+            func.sum(passed),
+        )
+        .outerjoin(per_trainee, per_trainee.c.user_id == CohortMember.user_id)
+        .where(CohortMember.cohort_id.in_(cohort_ids))
+        .group_by(CohortMember.cohort_id)
+    )
+    return {cid: CohortProgress(int(n), int(done or 0), int(total or 0)) for cid, n, done, total in rows}
 
 
 def trainee_mastery(trainee_id: int) -> dict[str, float | None]:

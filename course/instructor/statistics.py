@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 MIN_ATTEMPTS = 10  # below this, the numbers are mostly noise: the report says "too few attempts" instead
+MIN_RESPONSES = 20  # no question is flagged on fewer answers than this (the STATS_MIN_RESPONSES setting)
 
 TOO_HARD_BELOW = 30.0  # facility, percent
 TOO_EASY_ABOVE = 95.0  # facility, percent
@@ -64,8 +65,9 @@ class QuizStats:
     items: tuple[ItemStats, ...]  # sorted by question id
 
 
-def analyse(attempts: Sequence[Mapping[str, float]]) -> QuizStats:
-    """Attempts that served no question carry no information and are left out of every count.
+def analyse(attempts: Sequence[Mapping[str, float]], min_responses: int = MIN_RESPONSES) -> QuizStats:
+    """Attempts that served no question carry no information and are left out of every count. A question
+    answered fewer than `min_responses` times carries no flag: its numbers are shown, not judged.
 
     Raises ValueError for a mark outside [0, 1]: every question is worth one mark, so such a mark means
     the caller forgot to scale it, and the statistics would silently be wrong.
@@ -84,7 +86,9 @@ def analyse(attempts: Sequence[Mapping[str, float]]) -> QuizStats:
             marks.setdefault(question_id, []).append(mark)
             rests.setdefault(question_id, []).append(total - mark)
 
-    items = tuple(_item(question_id, marks[question_id], rests[question_id]) for question_id in sorted(marks))
+    items = tuple(
+        _item(question_id, marks[question_id], rests[question_id], min_responses) for question_id in sorted(marks)
+    )
     counts = {len(attempt) for attempt in served}
     k = counts.pop() if len(counts) == 1 else None
     scores = [100.0 * total / len(attempt) for attempt, total in zip(served, totals, strict=True)]
@@ -103,7 +107,7 @@ def analyse(attempts: Sequence[Mapping[str, float]]) -> QuizStats:
     )
 
 
-def _item(question_id: str, marks: list[float], rests: list[float]) -> ItemStats:
+def _item(question_id: str, marks: list[float], rests: list[float], min_responses: int) -> ItemStats:
     # 100 * sum / n rather than 100 * mean: 3 of 10 must be exactly 30.0 at the "too hard" boundary.
     facility = 100.0 * math.fsum(marks) / len(marks)
     variance = _covariance(marks, marks)
@@ -118,11 +122,13 @@ def _item(question_id: str, marks: list[float], rests: list[float]) -> ItemStats
         if ceiling > _ZERO:
             efficiency = 100.0 * covariance / ceiling
     flags = []
-    if facility < TOO_HARD_BELOW:
+    if len(marks) < min_responses:
+        pass  # too few answers to judge
+    elif facility < TOO_HARD_BELOW:
         flags.append(TOO_HARD)
-    if facility > TOO_EASY_ABOVE:
+    elif facility > TOO_EASY_ABOVE:
         flags.append(TOO_EASY)
-    if discrimination is not None and discrimination < WEAK_DISCRIMINATION_BELOW:
+    if len(marks) >= min_responses and discrimination is not None and discrimination < WEAK_DISCRIMINATION_BELOW:
         flags.append(WEAK_DISCRIMINATION)
     return ItemStats(
         question_id=question_id,
@@ -166,3 +172,20 @@ def _covariance(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     mean_x = math.fsum(xs) / n
     mean_y = math.fsum(ys) / n
     return math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / (n - 1)
+
+
+# What each flag asks of a training lead, in plain words first (the figures stay one click away).
+ADVICE = {
+    TOO_HARD: "Most trainees get this wrong: check the key or the lesson.",
+    TOO_EASY: "Almost everyone gets this right: it tells you little about what they know.",
+    WEAK_DISCRIMINATION: "Trainees who do well overall do no better on this one: it may be ambiguous or off-topic.",
+}
+
+
+def verdict(item: ItemStats, min_responses: int = MIN_RESPONSES) -> str:
+    """One question's statistics as one sentence, with the number of answers it rests on."""
+    if item.responses < min_responses:
+        return f"Too few answers to judge yet ({item.responses} of the {min_responses} needed)."
+    if not item.flags:
+        return "Works as intended."
+    return " ".join(ADVICE[flag] for flag in item.flags)

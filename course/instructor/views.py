@@ -111,7 +111,7 @@ def matrix_csv():
 def _trainee_or_404(trainee_id: int) -> detail.TraineeDetail:
     if not access.can_see(current_user, trainee_id):
         abort(404)
-    found = detail.trainee_detail(trainee_id, get_catalog())
+    found = detail.trainee_detail(trainee_id, get_catalog(), current_user)
     if found is None:
         abort(404)
     return found
@@ -120,6 +120,7 @@ def _trainee_or_404(trainee_id: int) -> detail.TraineeDetail:
 def _action_form(catalog) -> ActionForm:
     form = ActionForm()
     form.module.choices = [NO_MODULE] + [SelectChoice(m.slug, f"{m.number}. {m.title}") for m in catalog.modules]
+    form.offer(catalog.modules)
     return form
 
 
@@ -228,14 +229,49 @@ def _cohorts_page(
     assign_cohort: int | None = None,
 ):
     """`assign_cohort`: the row whose "Add an instructor" was refused, where its error is shown."""
+    active, archived = access.visible_cohorts(current_user), access.visible_cohorts(current_user, archived=True)
+    modules = len(get_catalog().modules)
     return render_template(
         "instructor/cohorts.html",
         form=form or CohortForm(formdata=None),
         assign=assign or AssignInstructorForm(formdata=None),
         due=due,
         assign_cohort=assign_cohort,
-        cohorts=access.visible_cohorts(current_user),
+        cohorts=active,
+        archived=archived,
+        progress=reports.cohort_progress([c.id for c in active + archived], modules),
+        modules=modules,
     ), status
+
+
+def _followed_cohort_or_404(cohort_id: int):
+    cohort = access.cohort_or_none(current_user, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+@bp.post("/cohorts/<id:cohort_id>/name")
+def rename_cohort(cohort_id: int):
+    cohort = _followed_cohort_or_404(cohort_id)
+    old = cohort.name
+    try:
+        cohorts.rename(cohort, request.form.get("name", "")[:200])
+    except CourseError as error:
+        flash(error.message, "error")
+        return _cohorts_page(status=error.status)
+    flash(f"“{old}” is now called “{cohort.name}”.", "success")
+    return redirect(url_for(".cohort_list"), 303)
+
+
+@bp.post("/cohorts/<id:cohort_id>/archive")
+def archive_cohort(cohort_id: int):
+    cohort = _followed_cohort_or_404(cohort_id)
+    archive = request.form.get("archive") != "no"
+    cohorts.set_archived(cohort, archive)
+    done = "archived: it no longer shows in your lists" if archive else "back among your cohorts"
+    flash(f"“{cohort.name}” is {done}.", "success")
+    return redirect(url_for(".cohort_list"), 303)
 
 
 @bp.get("/compliance")
@@ -297,11 +333,25 @@ def statistics():
     catalog = get_catalog()
     module = catalog.module(request.args.get("module", "")) or catalog.modules[0]
     cohort_id = query_int(request.args.get("cohort"))
+    min_responses = current_app.config["STATS_MIN_RESPONSES"]
     return render_template(
         "instructor/statistics.html",
-        report=reports.quiz_report(current_user, module, cohort_id),
+        report=reports.quiz_report(current_user, module, cohort_id, min_responses),
         mastery=reports.cohort_mastery(current_user, cohort_id),
         cohorts=access.visible_cohorts(current_user),
         cohort_id=cohort_id,
         minimum=stats.MIN_ATTEMPTS,
+        min_responses=min_responses,
+        verdict=stats.verdict,
     )
+
+
+@bp.get("/statistics/<slug>/questions/<question_id>")
+def question_statistics(slug: str, question_id: str):
+    """One question: how often each option was chosen, by the trainees this viewer sees."""
+    module = module_or_404(slug)
+    cohort_id = query_int(request.args.get("cohort"))
+    found = reports.response_analysis(current_user, module, question_id[:80], cohort_id)
+    if found is None:
+        abort(404)
+    return render_template("instructor/question.html", module=module, analysis=found, cohort_id=cohort_id)

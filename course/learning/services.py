@@ -16,7 +16,7 @@ from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..quizzes.mastery import own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
-from ..quizzes.services import allowances_of, standings_of
+from ..quizzes.services import allowances_of, get_attempt, standings_of
 from ..recertification import standing
 from ..recertification.policy import CertificateState, certificate_state
 from ..recertification.schedule import DEFAULT_FSRS, SchedulerSettings
@@ -202,6 +202,25 @@ def dashboard(user_id: int, catalog: Catalog, email_confirmed: bool = True, now:
     return Dashboard(progress, own_mastery(user_id), progress.continue_step(email_confirmed), current, changes)
 
 
+@dataclass(frozen=True)
+class Completion:
+    module: Module  # the module just passed
+    attempt_id: int
+    progress: CourseProgress
+    step: CourseStep
+
+
+def completion(user_id: int, attempt_id: int, catalog: Catalog, email_confirmed: bool = True) -> Completion:
+    """What the page after a passing attempt shows. Only the trainee's own passed attempt has one (another's
+    is "not found", as everywhere); a failed one has its review instead."""
+    attempt = get_attempt(user_id, attempt_id)
+    module = catalog.module(attempt.module_slug)
+    if module is None or not attempt.passed or attempt.practice:
+        raise NotFound("This attempt has no completion page: its review is on the quiz page.")
+    progress = course_progress(user_id, catalog)
+    return Completion(module, attempt.id, progress, progress.continue_step(email_confirmed))
+
+
 class EmailNotVerified(Forbidden):
     pass
 
@@ -261,6 +280,15 @@ def certificate_for(
     return certificate
 
 
+def normalise_code(typed: str) -> str:
+    """A code as issued (XXXX-XXXX-XXXX) from however it was typed: in lower case, with spaces, without dashes
+    or with other separators. Anything that is not twelve letters and digits is left as typed (uppercased)."""
+    compact = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if len(compact) == 12:
+        return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+    return typed.strip().upper()
+
+
 @dataclass(frozen=True)
 class Verified:
     """A certificate as the public verify page states it today."""
@@ -272,7 +300,7 @@ class Verified:
 
 
 def verify(code: str, now: datetime | None = None) -> Verified:
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()))
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalise_code(code)))
     if certificate is None:
         raise NotFound("No certificate has this code. Check it letter by letter.")
     state, since = certificate_state(

@@ -58,7 +58,12 @@ def page(slug: str, anchor: str):
         abort(404)
     done = services.open_page(current_user.id, module, anchor)
     return render_template(
-        "learning/page.html", module=module, page=page, done=done, next_page=module.next_page(anchor)
+        "learning/page.html",
+        module=module,
+        page=page,
+        done=done,
+        next_page=module.next_page(anchor),
+        previous_page=module.previous_page(anchor),
     )
 
 
@@ -98,6 +103,20 @@ def sources():
 
 def _fsrs() -> SchedulerSettings:
     return SchedulerSettings.from_config(current_app.config)
+
+
+@bp.get("/attempts/<id:attempt_id>/passed")
+@login_required
+def passed(attempt_id: int):
+    """The moment after a pass: which module, how many of the course's, and the one next step; after the last
+    module, the course complete and the certificate."""
+    try:
+        moment = services.completion(current_user.id, attempt_id, get_catalog(), _email_ok())
+    except CourseError as error:
+        return refuse(error)
+    return render_template(
+        "learning/passed.html", moment=moment, progress=moment.progress, step=moment.step, module=moment.module
+    )
 
 
 def _email_ok() -> bool:

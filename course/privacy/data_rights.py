@@ -32,7 +32,7 @@ from ..quizzes.models import QuizAllowance, QuizAttempt
 from ..recertification.models import ModuleCertification, RefresherCard, RefresherItem
 from ..xapi import outbox as xapi_outbox
 
-ERASED_NAME = "Deleted trainee"
+ERASED_NAME = "Deleted account"  # whatever the role was (issue 24, A5)
 ERASED_REASON = "(erased with the account)"
 
 

@@ -46,6 +46,25 @@ def _change_allowance(user_id: int, module_slug: str, **changes) -> None:
     )
 
 
+def _refuse_what_changes_nothing(trainee_id: int, module: Module, action: str, last: int) -> None:
+    """An action that would change nothing is refused, so the audit trail never records one as done."""
+    quiz = module.quiz
+    if action == "extra-attempt" and quiz.max_attempts is None:
+        raise CourseError("This quiz has no limit on attempts: an extra attempt would change nothing.")
+    if action == "reset" and not last:
+        raise CourseError("This trainee has submitted no attempt at this quiz: there is nothing to reset.")
+    if action == "waive-wait":
+        failed_last = db.session.scalar(
+            select(QuizAttempt.passed).where(
+                QuizAttempt.user_id == trainee_id,
+                QuizAttempt.module_slug == module.slug,
+                QuizAttempt.number == last,
+            )
+        )
+        if not quiz.retake_wait_minutes or not last or failed_last is not False:
+            raise CourseError("No retake wait applies to this trainee's quiz now: there is nothing to waive.")
+
+
 def apply(
     actor_id: int, trainee_id: int, module: Module, action: str, reason: str, now: datetime | None = None
 ) -> AuditEvent:
@@ -63,6 +82,7 @@ def apply(
         )
         or 0
     )
+    _refuse_what_changes_nothing(trainee_id, module, action, last)
     if action == "extra-attempt":
         _change_allowance(trainee_id, module.slug, extra_attempts=QuizAllowance.extra_attempts + 1)
     elif action == "waive-wait":

@@ -114,11 +114,13 @@ def confirm(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     try:
-        services.submit(current_user.id, get_catalog(), attempt_id)
-    except AttemptAlreadySubmitted:
-        pass  # a second click or tab: show the result the first one produced
+        attempt = services.submit(current_user.id, get_catalog(), attempt_id)
+    except AttemptAlreadySubmitted:  # a second click or tab: lead where the first one did
+        attempt = services.get_attempt(current_user.id, attempt_id)
     except CourseError as error:
         return refuse(error)
+    if attempt.passed and not attempt.practice:  # the completion moment (learning knows the whole course)
+        return redirect(url_for("learning.passed", attempt_id=attempt_id), 303)
     return redirect(url_for(".result", attempt_id=attempt_id), 303)
 
 

@@ -20,7 +20,7 @@ from ..config import PROJECT_ROOT
 from ..core import observability
 from ..core.catalog import get_catalog
 from ..extensions import db
-from . import charts, inputs, overrides, times
+from . import charts, devices, inputs, overrides, times
 from .app import module_links
 
 ACCESSIBILITY_STATEMENT = PROJECT_ROOT / "ACCESSIBILITY.md"
@@ -194,5 +194,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["score"] = score
     app.jinja_env.globals["local_when"] = local_when
     app.jinja_env.globals["local_ago"] = local_ago
+    app.jinja_env.globals["time_zone_names"] = times.zone_names
+    app.jinja_env.filters["device"] = devices.describe
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -221,6 +221,18 @@ class Guide:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A point's label where it overlaps no other label and no point (it is left out when no place is free:
+    the chart's table names every point)."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str  # "start" or "end"
+    flagged: bool
+
+
+@dataclass(frozen=True)
 class Scatter:
     plot: Plot
     points: tuple[Point, ...]
@@ -228,6 +240,38 @@ class Scatter:
     y_ticks: tuple[Tick, ...]
     guides: tuple[Guide, ...]
     y_zero: float
+    labels: tuple[Label, ...] = ()
+
+
+LABEL_CHAR_WIDTH = 7.5  # px per character at the 12-px label size, a generous estimate for digits and capitals
+LABEL_HEIGHT = 12
+POINT_RADIUS = 6
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(points: Sequence[Point], plot: Plot) -> tuple[Label, ...]:
+    """Each label tries four places around its point (right or left, above or below) and takes the first
+    that stays in the plot and touches no label already placed and no other point; flagged points go first,
+    and may cover another point's mark if they must, so theirs are the ones kept when the chart is crowded."""
+    marks = [(p.cx - POINT_RADIUS, p.cy - POINT_RADIUS, p.cx + POINT_RADIUS, p.cy + POINT_RADIUS) for p in points]
+    taken: list[tuple[float, float, float, float]] = []
+    labels = []
+    for point in sorted(points, key=lambda p: not p.flagged):
+        width = LABEL_CHAR_WIDTH * len(point.label)
+        for dx, baseline, anchor in ((8, -6, "start"), (-8, -6, "end"), (8, 16, "start"), (-8, 16, "end")):
+            x, y = point.cx + dx, point.cy + baseline
+            left = x if anchor == "start" else x - width
+            box = (left, y - LABEL_HEIGHT, left + width, y + 2)
+            inside = plot.left <= box[0] and box[2] <= plot.right and plot.top <= box[1] and box[3] <= plot.bottom
+            avoid = taken if point.flagged else taken + marks
+            if inside and not any(_overlaps(box, other) for other in avoid):
+                taken.append(box)
+                labels.append(Label(point.label, _r(x), _r(y), anchor, point.flagged))
+                break
+    return tuple(labels)
 
 
 def scatter(
@@ -246,7 +290,7 @@ def scatter(
     guides = [Guide(x.pos(g), plot.top, x.pos(g), plot.bottom, f"{g:g}") for g in x_guides]
     guides += [Guide(plot.left, y.pos(g), plot.right, y.pos(g), f"{g:g}") for g in y_guides]
     step = nice_step(y_range[1] - y_range[0], 8)
-    return Scatter(plot, placed, x.ticks(20), y.ticks(step), tuple(guides), y.pos(0))
+    return Scatter(plot, placed, x.ticks(20), y.ticks(step), tuple(guides), y.pos(0), place_labels(placed, plot))
 
 
 # --- scores over attempts (one small chart per module) -----------------------------------------------

@@ -54,10 +54,9 @@ def test_a_forgotten_password(app, make_user, new_page, mailbox):
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set the new password").click()
-    page.wait_for_url(re.compile(r"/login$"))
-    assert "Your password is changed" in page.locator("main").inner_text()
+    page.wait_for_url(re.compile(r"/dashboard$"))  # signed in at once (issue 24, T17)
+    assert "Your password is changed and you are logged in" in page.locator("main").inner_text()
     assert_accessible(page)
-    login_in_browser(page, user.email, NEW_PASSWORD)
     assert_accessible(page, "/account")
     assert_accessible(page, "/account/delete")
 

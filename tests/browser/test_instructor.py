@@ -66,7 +66,7 @@ def test_an_instructor_follows_a_cohort_and_waives_a_wait(app, make_user, new_pa
     assert "You do not follow any cohort yet" in staff.locator("main").inner_text()
     staff.get_by_label("Cohort name").fill("Evening clinic")
     staff.get_by_role("button", name="Create cohort").click()
-    join_link = staff.locator("td", has_text="/join/").inner_text().strip()
+    join_link = staff.locator("input[data-copy-source]").first.input_value().strip()
     assert_accessible(staff)
 
     # A newcomer follows the join link and registers with the code filled in.
@@ -110,7 +110,7 @@ def test_an_instructor_follows_a_cohort_and_waives_a_wait(app, make_user, new_pa
     staff.get_by_label("Action").select_option(value="waive-wait")
     staff.get_by_label("Reason (kept in the trainee's record)").fill("Phoned in: studied the retake plan")
     staff.get_by_role("button", name="Apply and record").click()
-    trail = staff.get_by_role("table", name="Every recorded action about this trainee, newest first")
+    trail = staff.get_by_role("table", name=re.compile("^Every recorded action about this trainee"))
     assert "Phoned in: studied the retake plan" in trail.inner_text()
     assert "Ines Instructor" in trail.inner_text() and "Waived the retake wait" in trail.inner_text()
     assert_accessible(staff)

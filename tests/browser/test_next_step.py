@@ -108,3 +108,29 @@ def test_continue_leads_to_the_next_unfinished_step_in_every_state(app, make_use
     assert button.inner_text() == "Get your certificate"
     button.click()
     assert page.url.endswith("/certificate")
+
+
+def test_the_time_zone_comes_from_the_browser_and_the_retake_opens_without_a_reload(app, make_user, new_page):
+    user = make_user(name="Tomo Zone")
+    module = app.extensions["catalog"].modules[0]
+    page = new_page(viewport=DESKTOP, timezone_id="Asia/Tokyo")
+    page.clock.install()  # the page's own clock, moved forward below instead of waiting
+    log_in(page, user.email)
+    page.goto("/account")
+    zone = page.get_by_label("Your time zone")
+    assert zone.input_value() == "Asia/Tokyo"  # offered by the browser; saving keeps it
+    page.get_by_role("button", name="Save").first.click()
+    page.wait_for_url(re.compile(r"/account$"))
+
+    failed = start(app, user.id, module)
+    answer_and_submit(app, user.id, failed, right=False)
+    page.goto(f"/modules/{module.slug}/quiz")
+    notice = page.locator("p.notice[data-opens-at]")
+    assert "JST" in notice.inner_text() and "(in 5 minutes)" in notice.inner_text()
+    assert page.get_by_role("button", name="Retake the quiz").count() == 0
+    page.clock.fast_forward("02:00")
+    assert "(in 3 minutes)" in notice.inner_text()  # the words stay true while the page stays open
+    page.clock.fast_forward("04:00")
+    retake = page.get_by_role("button", name="Retake the quiz")
+    retake.wait_for()
+    assert not notice.is_visible()

@@ -13,8 +13,15 @@ from course.instructor.statistics import (
     WEAK_DISCRIMINATION,
     ItemStats,
     QuizStats,
-    analyse,
+    verdict,
 )
+from course.instructor.statistics import analyse as analyse_with_minimum
+
+
+def analyse(attempts):
+    """These datasets are small on purpose, to be worked by hand: judge every question however few answers."""
+    return analyse_with_minimum(attempts, min_responses=1)
+
 
 # Dataset A: five attempts, every one served the same three questions.
 #
@@ -256,3 +263,12 @@ def test_results_are_immutable():
         stats.alpha = 1.0  # type: ignore[misc]
     with pytest.raises(AttributeError):
         stats.items[0].facility = 0.0  # type: ignore[misc]
+
+
+def test_no_flag_below_the_minimum_sample_and_a_verdict_in_plain_words():
+    hard = [{"q": 1 if n < 2 else 0} for n in range(10)]  # 20%: too hard, on 10 answers
+    judged, unjudged = analyse_with_minimum(hard, 10).items[0], analyse_with_minimum(hard, 20).items[0]
+    assert judged.flags == (TOO_HARD,) and unjudged.flags == ()
+    assert verdict(judged, 10) == "Most trainees get this wrong: check the key or the lesson."
+    assert verdict(unjudged, 20) == "Too few answers to judge yet (10 of the 20 needed)."
+    assert verdict(analyse_with_minimum([{"q": 1}, {"q": 0}] * 10, 20).items[0], 20) == "Works as intended."

@@ -51,7 +51,7 @@ def test_instructor_creates_a_cohort_and_trainees_join_it(app, make_user):
     created = post(staff, "/instructor/cohorts", {"name": "Night shift"})
     assert created.status_code == 303
     page = text(staff.get("/instructor/cohorts"))
-    code = re.search(r"<code>([A-Z0-9]{8})</code>", page)[1]
+    code = re.search(r'<span class="code">([A-Z0-9]{8})</span>', page)[1]
     assert f"/join/{code}" in page
 
     newcomer = app.test_client()
@@ -349,3 +349,40 @@ def test_the_matrix_says_what_each_module_abbreviation_stands_for(app, make_user
     key = re.search(r'<p class="meta">Module columns: (.*?)</p>', page)[1]
     for module in app.extensions["catalog"].modules:
         assert f"M{module.number} {escape(module.title)}" in key
+
+
+def test_actions_that_would_change_nothing_are_neither_offered_nor_recorded(app, make_user):
+    world = build_world(app, make_user)
+    staff = client_for(app, world.admin)
+    url = f"/instructor/trainees/{world.t.id}/actions"
+    page = text(staff.get(f"/instructor/trainees/{world.t.id}"))
+    assert 'value="extra-attempt"' not in page  # every quiz here allows unlimited attempts
+    assert "Waive the retake wait" in page  # offered as a choice to make, not in the past tense
+    refused = post(staff, url, {"module": world.first.slug, "action": "extra-attempt", "reason": "Why not"})
+    assert refused.status_code == 400
+    passed = post(staff, url, {"module": world.first.slug, "action": "waive-wait", "reason": "Already passed"})
+    assert passed.status_code == 400 and "nothing to waive" in text(passed)
+    never = post(staff, url, {"module": catalog(app).modules[5].slug, "action": "reset", "reason": "Nothing there"})
+    assert never.status_code == 400 and "nothing to reset" in text(never)
+    trail = text(staff.get(f"/instructor/trainees/{world.t.id}"))
+    assert "Already passed" not in trail and "Nothing there" not in trail
+
+
+def test_cohorts_show_members_and_progress_and_can_be_renamed_and_archived(app, make_user):
+    world = build_world(app, make_user)
+    staff, other = client_for(app, world.a), client_for(app, world.b)
+    page = text(staff.get("/instructor/cohorts"))
+    card = page[page.index("Clinic X</a></h2>") :]
+    assert "1 member · 0 finished · on average 1.0 of" in card  # Tess passed one module
+    assert f'value="http://localhost/join/{world.code}" readonly data-copy-source' in card
+    url = f"/instructor/cohorts/{world.cohort_id}"
+    assert post(other, f"{url}/name", {"name": "Mine now"}).status_code == 404  # not their cohort
+    assert post(staff, f"{url}/name", {"name": "  "}).status_code == 400
+    assert post(staff, f"{url}/name", {"name": "Clinic X, spring"}).status_code == 303
+    assert post(staff, f"{url}/archive").status_code == 303
+    page = text(staff.get("/instructor/cohorts"))
+    assert "Archived cohorts" in page and "Restore Clinic X, spring" in page
+    assert "Clinic X, spring</option>" not in text(staff.get("/instructor/"))  # gone from the filters
+    assert "Tess Trainee" in text(staff.get("/instructor/"))  # its members and records stay
+    assert post(staff, f"{url}/archive", {"archive": "no"}).status_code == 303
+    assert "Clinic X, spring</option>" in text(staff.get("/instructor/"))

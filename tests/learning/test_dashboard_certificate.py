@@ -74,7 +74,7 @@ def test_certificate_after_every_module_and_public_verification(app, make_user):
     assert f"{n} of {n} modules passed" in dashboard and "Get your certificate" in next_step_of(dashboard)
 
     page = text(client.get("/certificate"))
-    code = re.search(r"Verification code: <strong>([A-F0-9-]+)</strong>", page)[1]
+    code = re.search(r"Verification code: <strong class=\"code\">([A-F0-9-]+)</strong>", page)[1]
     assert "Łucja Ñúñez" in page and page.count("100%") == n
     assert text(client.get("/certificate")).count(code) >= 1  # issued once, same code again
 
@@ -87,6 +87,9 @@ def test_certificate_after_every_module_and_public_verification(app, make_user):
     assert "Current." in verified and "Łucja Ñúñez" in verified
     assert "100%" not in verified and user.email not in verified  # only name, date and validity
     assert public.get("/verify?code=" + code).status_code == 302
+    # typed with spaces, without dashes, in lower case: the same certificate (issue 24, T8)
+    for typed in (code.replace("-", " "), code.replace("-", ""), code.replace("-", "").lower(), f" {code} "):
+        assert "Valid." in text(public.get("/verify/" + typed)), typed
     missing = public.get("/verify/NOPE-NOPE-NOPE")
     assert missing.status_code == 404 and "No certificate has this code" in text(missing)
 

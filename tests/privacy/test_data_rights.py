@@ -94,7 +94,7 @@ def test_delete_own_account(app, trainee):
     assert done.status_code == 303 and trainee.get("/dashboard").status_code == 302
     with app.app_context():
         user = db.session.get(User, trainee.user.id)
-        assert user.email == f"deleted-{user.id}@invalid" and user.display_name == "Deleted trainee"
+        assert user.email == f"deleted-{user.id}@invalid" and user.display_name == "Deleted account"
         assert user.deleted_at and not user.active
         assert (
             db.session.scalar(select(func.count()).select_from(CohortMember).where(CohortMember.user_id == user.id))

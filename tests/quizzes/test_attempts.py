@@ -134,7 +134,8 @@ def test_result_page_explains_every_question_and_links_to_the_lesson(trainee_cli
     attempt_id = start_quiz(trainee_client, "introduction")
     answer_all(trainee_client, app, attempt_id, right=True)
     response = submit(trainee_client, attempt_id)
-    assert response.headers["Location"] == f"/attempts/{attempt_id}"
+    assert response.headers["Location"] == f"/attempts/{attempt_id}/passed"  # the completion moment first
+    assert f'href="/attempts/{attempt_id}"' in text(trainee_client.get(response.headers["Location"]))
     html = text(trainee_client.get(f"/attempts/{attempt_id}"))
     assert "passed" in html and "80% needed to pass" in html
     for snapshot in snapshots(app, attempt_id):
@@ -189,7 +190,7 @@ def test_submitting_twice_grades_once_and_shows_the_same_result(trainee_client, 
     attempt_id = start_quiz(trainee_client, "introduction")
     answer_all(trainee_client, app, attempt_id, right=True)
     first, second = submit(trainee_client, attempt_id), submit(trainee_client, attempt_id)
-    assert first.headers["Location"] == second.headers["Location"] == f"/attempts/{attempt_id}"
+    assert first.headers["Location"] == second.headers["Location"] == f"/attempts/{attempt_id}/passed"
     stamp = attempt_row(app, attempt_id).submitted_at
     submit(trainee_client, attempt_id)
     assert attempt_row(app, attempt_id).submitted_at == stamp

@@ -3,6 +3,10 @@ the audit trail (ASVS 5.0 2.3.3, 2.3.4). Real concurrent requests, on SQLite and
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 from sqlalchemy import func, select
 
 from course.audit.models import AuditEvent
@@ -15,6 +19,18 @@ from ..support.helpers import csrf_token
 from .test_throttle import fire
 
 PARALLEL = 20
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def app(app_factory, tmp_path):
+    """The course with module 1's quiz limited to 3 attempts: on unlimited attempts an extra one changes
+    nothing, and the action is refused (issue 24)."""
+    quizzes = tmp_path / "quizzes"
+    shutil.copytree(ROOT / "quizzes", quizzes)
+    quiz = quizzes / "01-introduction.yaml"
+    quiz.write_text(quiz.read_text().replace("max_attempts: null", "max_attempts: 3"))
+    return app_factory(QUIZZES_DIR=quizzes)
 
 
 def test_twenty_simultaneous_extra_attempts_give_twenty(app, make_user, live_server):

@@ -50,10 +50,17 @@ def test_a_password_change_ends_every_other_session_and_keeps_this_one(app, make
 def test_account_page_lists_sessions_and_ends_the_others(app, make_user):
     user = make_user()
     desk, phone = app.test_client(), app.test_client()
-    post(desk, "/login", {"email": user.email, "password": PASSWORD}, headers={"User-Agent": "DeskBrowser/1.0"})
-    post(phone, "/login", {"email": user.email, "password": PASSWORD}, headers={"User-Agent": "PhoneBrowser/2.0"})
+    desk_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
+    phone_agent = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.4 Mobile/15E148 Safari/604.1"
+    )
+    post(desk, "/login", {"email": user.email, "password": PASSWORD}, headers={"User-Agent": desk_agent})
+    post(phone, "/login", {"email": user.email, "password": PASSWORD}, headers={"User-Agent": phone_agent})
     page = text(desk.get("/account"))
-    assert "DeskBrowser/1.0" in page and "PhoneBrowser/2.0" in page and "this session" in page
+    # readable devices, not raw headers (issue 24, T16)
+    assert "Firefox 121 on Windows 10" in page and "Mobile Safari 17 on iPhone, iOS 17.4" in page
+    assert "Mozilla/5.0" not in page and "this session" in page
     assert desk.post("/account/sessions/end-others").status_code == 400  # CSRF token required
     response = post(desk, "/account/sessions/end-others")
     assert response.status_code == 303

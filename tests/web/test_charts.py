@@ -82,3 +82,19 @@ def test_stacked_rows_add_up_to_the_total():
     assert [s.kind for s in second.segments] == ["none"] and second.segments[0].width == plot
     single = charts.stacked([("M1", [("passed", 1)])], 1)
     assert single.rows[0].segments[0].width == single.plot_width
+
+
+def test_scatter_labels_never_overlap_and_flagged_ones_are_kept():
+    crowded = [charts.Point(f"Q{n}", 85 + (n % 3), 30 + (n % 2), flagged=n == 7) for n in range(1, 17)]
+    chart = charts.scatter(crowded)
+    boxes = []
+    for label in chart.labels:
+        width = charts.LABEL_CHAR_WIDTH * len(label.text)
+        left = label.x if label.anchor == "start" else label.x - width
+        boxes.append((left, label.y - charts.LABEL_HEIGHT, left + width, label.y + 2))
+    for i, a in enumerate(boxes):
+        assert all(not charts._overlaps(a, b) for b in boxes[i + 1 :]), chart.labels
+    assert "Q7" in {label.text for label in chart.labels}  # the flagged question keeps its label
+    assert len(chart.labels) < len(crowded)  # the rest go to the table rather than pile up
+    spread = [charts.Point(f"Q{n}", 10 + 20 * n, -50 + 25 * n, flagged=False) for n in range(4)]
+    assert len(charts.scatter(spread).labels) == 4
