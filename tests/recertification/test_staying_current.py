@@ -83,7 +83,7 @@ def _events(app, user_id, action):
 
 
 def _code(page: str) -> str:
-    return re.search(r"Verification code: <strong>([A-F0-9-]+)</strong>", page)[1]
+    return re.search(r"Verification code: <strong class=\"code\">([A-F0-9-]+)</strong>", page)[1]
 
 
 def test_a_lapsed_course_is_renewed_by_passes_and_the_old_certificate_verifies_as_superseded(app, make_user, travel):
