@@ -29,7 +29,6 @@ SUMMARY_FIELDS = (
     "passed",
 )
 TRAINEE_LINK = re.compile(r'href="/instructor/trainees/(\d+)"')
-DEMO_EMAIL = re.compile(r"trainee\d{5}@demo\.example")
 
 
 @pytest.fixture
