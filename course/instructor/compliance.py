@@ -65,6 +65,7 @@ def _rows(viewer: User, cohort_id: int | None) -> Select:
             Certificate.completed_at,
             Certificate.valid_until,
             Certificate.revoked_at,
+            Certificate.course_version,
             last.c.last,
         )
         .select_from(CohortMember)
@@ -120,8 +121,8 @@ def _utc(moment: datetime | None) -> str:
 
 
 def csv_rows(viewer: User, now: datetime, cohort_id: int | None = None) -> Iterator[list]:
-    """The compliance CSV's rows, header first, streamed in batches. The course version column stays
-    empty until certificates record the version they were earned under."""
+    """The compliance CSV's rows, header first, streamed in batches; the course version is the one the
+    certificate was earned under (empty for one issued before versions were recorded)."""
     yield HEADER
     for row in db.session.execute(_rows(viewer, cohort_id).execution_options(yield_per=BATCH)):
         certified = row.code is not None and row.revoked_at is None
@@ -136,5 +137,5 @@ def csv_rows(viewer: User, now: datetime, cohort_id: int | None = None) -> Itera
             _utc(row.valid_until) if certified else "",
             row.due_on.isoformat() if row.due_on else "",
             _utc(row.last),
-            "",
+            (row.course_version or "") if certified else "",
         ]

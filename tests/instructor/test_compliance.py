@@ -85,6 +85,8 @@ def test_due_dates_compliance_counts_and_an_excel_safe_record(app, make_user, tr
     assert by_name["José Álvarez"]["valid_until"].startswith(f"{add_months(T0 + timedelta(days=60), 12):%Y-%m-%d}")
     assert by_name["José Álvarez"]["completion_date"].startswith(f"{T0 + timedelta(days=60):%Y-%m-%d}")
     assert by_name["Eve Expiring"]["status"] == "expired" and by_name["Eve Expiring"]["certificate_code"]
+    version = catalog(app).course.version
+    assert version and by_name["José Álvarez"]["course_version"] == version  # the version the pass was under
     nina = by_name["'=Nina Notstarted"]  # a formula-like name is written as text
     assert nina["status"] == "overdue" and nina["completion_date"] == "" and nina["last_activity"] == ""
     assert all(row["due_date"] == "2027-01-31" for row in rows)
