@@ -44,9 +44,15 @@
     );
   }
 
+  // setTimeout fires at once for a delay over 2**31 - 1 ms (about 24.8 days): a longer session (a long
+  // SESSION_IDLE_MINUTES) needs no timer this side of that, so none is set.
+  const LONGEST_DELAY = 2 ** 31 - 1;
+
   function schedule(seconds) {
     timers.forEach(clearTimeout);
     endsAt = Date.now() + seconds * 1000;
+    timers = [];
+    if (seconds * 1000 > LONGEST_DELAY) return;
     timers = [setTimeout(warn, Math.max(0, seconds * 1000 - warnBefore)), setTimeout(ended, seconds * 1000)];
   }
 

@@ -133,7 +133,8 @@ def test_every_reason_box_has_its_own_label(admin_client, make_user):
     labels = re.findall(r'<label for="(\w+)-reason">([^<]+)</label>', page)
     names = [name for name, _ in labels]
     assert {"role", "active", "reset", "details"} <= set(names) and "erase" not in names  # erasing: its own page
-    assert len({label for _, label in labels}) == len(labels) and all(label.startswith("Reason for ") for _, label in labels)
+    assert len({label for _, label in labels}) == len(labels)
+    assert all(label.startswith("Reason for ") for _, label in labels)
     erase = text(admin_client.get(f"/admin/users/{trainee.id}/erase"))
     assert '<label for="erase-reason">Reason for erasing (kept in the audit trail)</label>' in erase
 
