@@ -12,6 +12,7 @@ demo account, a few pre-served variants of each question, and Core bulk inserts 
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import secrets
@@ -22,7 +23,8 @@ from datetime import datetime, timedelta
 
 import click
 from flask import Blueprint, current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, type_coerce
+from sqlalchemy.types import NullType
 
 from .audit.models import AuditEvent
 from .clock import utcnow
@@ -524,16 +526,20 @@ class Seeder:
         for model, rows in (
             (CohortMember, batch.members),
             (LessonProgress, batch.pages),
-            (AttemptItem, batch.items),
+            (AttemptItem, _snapshots_as_json(batch.items)),
             (ModuleSummary, batch.summaries),
             (ModuleCertification, batch.periods),
             (RefresherCard, batch.cards),
-            (RefresherItem, batch.refresher_items),
+            (RefresherItem, _snapshots_as_json(batch.refresher_items)),
             (Certificate, batch.certificates),
             (AuditEvent, batch.events),
         ):
+            statement = insert(model.__table__)  # Core, not ORM, inserts: a third faster for these rows
+            if rows and "snapshot_json" in rows[0]:
+                # untyped: no JSON encoding again, and PostgreSQL reads the text as json
+                statement = statement.values(snapshot=type_coerce(bindparam("snapshot_json"), NullType()))
             for start in range(0, len(rows), 5000):
-                db.session.execute(insert(model), rows[start : start + 5000])
+                db.session.execute(statement, rows[start : start + 5000])
         db.session.commit()
         self.counts.update(
             trainees=len(batch.users),
@@ -543,6 +549,19 @@ class Seeder:
             refresher_answers=len(batch.refresher_items),
             certificates=len(batch.certificates),
         )
+
+
+def _snapshots_as_json(rows: list[dict]) -> list[dict]:
+    """Each row's question snapshot as JSON text, encoded once per variant (the rows share a few thousand
+    snapshot dicts): encoding one per row was a sixth of the seed's time."""
+    encoded: dict[int, str] = {}
+    for row in rows:
+        snapshot = row.pop("snapshot")
+        text = encoded.get(id(snapshot))
+        if text is None:
+            text = encoded[id(snapshot)] = json.dumps(snapshot)
+        row["snapshot_json"] = text
+    return rows
 
 
 def _next_number(prefix: str) -> int:

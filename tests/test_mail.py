@@ -20,6 +20,22 @@ def test_a_message_goes_through_smtp_with_text_and_html(mail_app, mailbox):
     assert "the mail settings work" in plain and "<p>" in html and "the mail settings work" in html
 
 
+def test_names_and_subjects_in_any_script_read_back_as_written(app_factory, mailbox):
+    app = app_factory(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=mailbox.port,
+        MAIL_DEFAULT_SENDER="Formation kétamine <no-reply@clinic.example>",
+    )
+    with app.test_request_context():
+        assert mail.send("Zoë Ångström <zoe@example.com>", "Rappel : séance due", "test")
+    [message] = mailbox.messages
+    assert message["From"].addresses[0].display_name == "Formation kétamine"
+    assert message["To"].addresses[0].display_name == "Zoë Ångström"
+    assert message["To"].addresses[0].addr_spec == "zoe@example.com"
+    assert message["Subject"] == "Rappel : séance due"
+    assert message["Message-ID"].endswith("@clinic.example>")
+
+
 def test_without_a_mail_server_messages_go_to_the_log_and_the_outbox(app, caplog, tmp_path):
     caplog.set_level(logging.INFO, logger="course.mail")
     with app.test_request_context():

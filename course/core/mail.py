@@ -1,8 +1,10 @@
 """Outgoing email: SMTP when MAIL_SERVER is set, else the log and `instance/outbox/` (one .eml a message).
 
-Built on the standard library (`smtplib`, `email.message.EmailMessage`): the app sends a handful of kinds
-of message from one function, so a mail extension would add a dependency and a second configuration
-vocabulary for what is about forty lines here.
+Built on the standard library (`smtplib`, `email.mime`): the app sends a handful of kinds of message from
+one function, so a mail extension would add a dependency and a second configuration vocabulary for what is
+about forty lines here. The `email.mime` classes, not `EmailMessage`: the newer API parses and refolds every
+header through its registry, which made building a message four times slower (1.5 ms against 0.4 ms), and
+`flask reminders send` builds one for each of 10,000 trainees.
 
 Rules every caller follows:
 - send only after the database commit (a message never announces something that was rolled back);
@@ -17,9 +19,17 @@ import logging
 import os
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 import click
@@ -38,39 +48,113 @@ def link(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def build(to: str, subject: str, template: str, headers: dict[str, str] | None = None, **context) -> EmailMessage:
+UTF8 = Charset("utf-8")
+UTF8.body_encoding = QP  # readable in the outbox and in a mail client's source view, unlike base64
+# Fold headers only past RFC 5322's hard limit: a List-Unsubscribe link folded onto its own line reads back
+# with a leading space in some parsers.
+UNFOLDED = compat32.clone(max_line_length=998)
+
+
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, UTF8)
+
+
+def _address(value: str) -> str:
+    """ "Name <address>" with a name in any script, encoded as RFC 2047 asks."""
+    name, address = parseaddr(value)
+    return formataddr((name, address), charset="utf-8") if name else address
+
+
+def build(to: str, subject: str, template: str, headers: dict[str, str] | None = None, **context) -> Message:
     """A multipart message from templates/email/<template>.txt and .html."""
     config = current_app.config
     context = {"subject": subject, "course_name": config["COURSE_NAME"], **context}
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = to
+    sender = config["MAIL_DEFAULT_SENDER"]
+    message = MIMEMultipart("alternative", policy=UNFOLDED)
+    message["Subject"] = _header(subject)
+    message["From"] = _address(sender)
+    message["To"] = _address(to)
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].strip(">") or None)
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
     for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(render_template(f"email/{template}.txt", **context))
-    message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
+        message[name] = _header(value)
+    message.attach(MIMEText(render_template(f"email/{template}.txt", **context), "plain", UTF8))
+    message.attach(MIMEText(render_template(f"email/{template}.html", **context), "html", UTF8))
     return message
 
 
-def _deliver_smtp(message: EmailMessage) -> None:
+_shared: ContextVar[list[smtplib.SMTP]] = ContextVar("shared_smtp_connection")
+
+
+def _connect() -> smtplib.SMTP:
     config = current_app.config
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), float(config["MAIL_TIMEOUT"])
     if config["MAIL_USE_SSL"]:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
-    with smtp:
+    try:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             smtp.starttls(context=ssl.create_default_context())
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
-def _deliver_outbox(message: EmailMessage) -> Path:
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def _alive(smtp: smtplib.SMTP) -> bool:
+    try:
+        return smtp.noop()[0] == 250
+    except (OSError, smtplib.SMTPException):
+        return False
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Messages sent inside go over one SMTP connection: a reminder run would otherwise open one per
+    trainee, each with its TLS handshake and log-in. Before each message a NOOP checks that the server
+    has not closed it (relays close idle connections, or after so many messages); if it has, a new one is
+    opened.
+    Checking first, rather than retrying a failed message, never sends a message twice."""
+    token = _shared.set([])
+    try:
+        yield
+    finally:
+        for smtp in _shared.get():
+            _quit(smtp)
+        _shared.reset(token)
+
+
+def _deliver_smtp(message: Message) -> None:
+    shared = _shared.get(None)
+    if shared is None:
+        smtp = _connect()
+        try:
+            smtp.send_message(message)
+        finally:
+            _quit(smtp)
+        return
+    if shared and not _alive(shared[0]):
+        shared.pop().close()
+    if not shared:
+        shared.append(_connect())
+    try:
+        shared[0].send_message(message)
+    except BaseException:  # its state is unknown: the next message starts on a new connection
+        shared.pop().close()
+        raise
+
+
+def _deliver_outbox(message: Message) -> Path:
     """The message as a file only the app's user may read: it may hold a reset or invitation link."""
     outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])
     outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -82,7 +166,7 @@ def _deliver_outbox(message: EmailMessage) -> Path:
     return path
 
 
-def deliver(message: EmailMessage) -> bool:
+def deliver(message: Message) -> bool:
     """Send a built message. True when it left (or was written to the outbox); False when the server failed."""
     kind = message["Subject"]
     if not current_app.config.get("MAIL_SERVER"):

@@ -9,6 +9,7 @@ import click
 from flask import Blueprint, current_app
 
 from ..clock import utcnow
+from ..core import mail
 from ..recertification import standing
 from . import emails, reminders
 
@@ -37,13 +38,14 @@ def send(dry_run: bool) -> None:
             for digest in everyone:
                 click.echo(f"{', '.join(i.kind for i in digest.items):<30} {digest.user.email}")
             return
-        for start in range(0, len(everyone), CLAIM_BATCH):
-            for digest in reminders.claim_batch(everyone[start : start + CLAIM_BATCH], now):
-                if emails.send_digest(digest, catalog):
-                    sent += 1
-                else:
-                    reminders.release(digest)
-                    failed += 1
+        with mail.one_connection():
+            for start in range(0, len(everyone), CLAIM_BATCH):
+                for digest in reminders.claim_batch(everyone[start : start + CLAIM_BATCH], now):
+                    if emails.send_digest(digest, catalog):
+                        sent += 1
+                    else:
+                        reminders.release(digest)
+                        failed += 1
     click.echo(f"Sent {sent} reminder(s).")
     if failed:
         raise click.ClickException(f"{failed} reminder(s) could not be sent; the next run tries them again.")

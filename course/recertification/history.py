@@ -9,6 +9,7 @@ with a chance that falls with the days since the pass, a little faster for objec
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from dataclasses import dataclass, field
@@ -42,10 +43,17 @@ _FSRS = schedule.scheduler(schedule.DEFAULT_FSRS)
 _BASE = datetime(2000, 1, 1)
 
 
-@lru_cache(maxsize=200_000)
 def _step(card: tuple, right: bool, late_days: int) -> tuple[tuple, int]:
     """One review `late_days` after the due date, from a card state reduced to what FSRS reads; the result
-    is the next state and the days to its due date. Cached: most trainees walk the same first steps."""
+    is the next state and the days to its due date. The state is rounded (stability to two significant
+    digits, difficulty to a tenth) so that trainees share cached steps: without it nearly every step was a
+    new FSRS computation, half the time of seeding 10,000 trainees. An interval moves by 5% at most."""
+    stability, difficulty, interval = card
+    return _cached_step((float(f"{stability:.2g}"), round(difficulty, 1), interval), right, late_days)
+
+
+@lru_cache(maxsize=200_000)
+def _cached_step(card: tuple, right: bool, late_days: int) -> tuple[tuple, int]:
     stability, difficulty, interval = card
     last = _BASE
     due = last + timedelta(days=interval)
@@ -77,8 +85,11 @@ def simulate(
         first = schedule.first_review(_FSRS, number, passed_at, fully_right=rng.random() < 0.8)
         days = round((first.due_at - passed_at).total_seconds() / 86400)
         states[number] = ((first.card["stability"], first.card["difficulty"], days), first.due_at)
+    queue = [(due, number) for number, (_, due) in states.items()]  # the next objective due comes first
+    heapq.heapify(queue)
     while True:
-        number, (card, due) = min(states.items(), key=lambda s: s[1][1])
+        due, number = queue[0]
+        card = states[number][0]
         late = rng.choice((0, 0, 1, 2))
         at = due + timedelta(days=late, hours=rng.uniform(8, 18) - due.hour)
         if at > min(now, stops_at) or at <= passed_at:
@@ -98,6 +109,7 @@ def simulate(
             history.answers.append(Answer(number, at, right, since))
         new_card, days = _step(card, right, late)
         states[number] = (new_card, at + timedelta(days=days))
+        heapq.heapreplace(queue, (at + timedelta(days=days), number))
     for number, (card, due) in states.items():
         stability, difficulty, interval = card
         last = due - timedelta(days=interval)

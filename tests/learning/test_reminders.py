@@ -84,6 +84,32 @@ def test_a_mail_server_that_was_down_is_retried_next_run(app, make_user, mailbox
     assert len(mailbox.to(idle.email)) == 1
 
 
+def test_one_run_sends_every_digest_over_one_connection(app, make_user, mailbox):
+    idle = [make_user(email=f"idle{n}@clinic.example") for n in range(4)]
+    for user in idle:
+        age(app, user.id, 20)
+
+    result = run(app)
+
+    assert "Sent 4 reminder(s)." in result.output
+    assert len(mailbox.collector.connections) == 4
+    assert len(set(mailbox.collector.connections)) == 1
+
+
+def test_a_server_that_hangs_up_between_digests_gets_a_new_connection(app, make_user, mailbox):
+    idle = [make_user(email=f"idle{n}@clinic.example") for n in range(3)]
+    for user in idle:
+        age(app, user.id, 20)
+    mailbox.collector.hang_up = True
+
+    result = run(app)
+
+    assert result.exit_code == 0, result.output
+    assert "Sent 3 reminder(s)." in result.output
+    assert sorted(m["To"] for m in mailbox.messages) == sorted(user.email for user in idle)
+    assert len(set(mailbox.collector.connections)) == 3
+
+
 def test_unsubscribe_link_and_account_checkbox(app, make_user, mailbox):
     idle = make_user(email="idle3@clinic.example")
     age(app, idle.id, 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 from email import message_from_bytes, policy
@@ -17,11 +18,15 @@ def free_port() -> int:
 
 
 class Collector:
-    """The handler: every delivered message, parsed. `refuse` makes the server answer 550 to recipients."""
+    """The handler: every delivered message, parsed, and the connection (client port) it came on.
+    `refuse` makes the server answer 550 to recipients; `hang_up` closes the connection after each message,
+    as a relay does after its idle time or its messages-per-connection cap."""
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        self.connections: list[int] = []
         self.refuse = False
+        self.hang_up = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -31,6 +36,9 @@ class Collector:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.connections.append(session.peer[1])
+        if self.hang_up:
+            asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"
 
 
@@ -46,7 +54,8 @@ class Mailbox:
 
     def clear(self) -> None:
         self.collector.messages.clear()
-        self.collector.refuse = False
+        self.collector.connections.clear()
+        self.collector.refuse = self.collector.hang_up = False
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
