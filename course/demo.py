@@ -419,8 +419,11 @@ class Seeder:
             if passed_at is None:
                 continue
             slug, user = plan.module.slug, trainee.index
+            # A generator of the module's own: how many draws its history takes depends on the time of day
+            # of the run, and must not shift every draw after it (same seed, same day: same demo).
+            own = random.Random(rng.getrandbits(64))
             lived = history.simulate(
-                passed_at, len(plan.module.objectives), trainee.ability - ABILITY_MEAN, self.now, rules, rng
+                passed_at, len(plan.module.objectives), trainee.ability - ABILITY_MEAN, self.now, rules, own
             )
             periods[slug] = lived.period
             p = lived.period
@@ -435,8 +438,8 @@ class Seeder:
                 )
             by_objective = self.objective_pools[slug]
             for answer in lived.answers:
-                question = plan.questions[rng.choice(by_objective[answer.objective])]
-                variant = question.variants[rng.randrange(VARIANTS)]
+                question = plan.questions[own.choice(by_objective[answer.objective])]
+                variant = question.variants[own.randrange(VARIANTS)]
                 response = variant.right if answer.right else variant.wrongs[0]
                 answers.append(
                     (
@@ -505,22 +508,10 @@ class Seeder:
             row["current_of"] = row["user_id"] if row["current_of"] is not None else None
         for row in batch.events:
             row["subject_id"] = row["actor_id"] = user_ids[row["subject_id"]]
-        refresher_ids: list[int] = []
-        if batch.refreshers:
-            refresher_ids = list(
-                db.session.scalars(
-                    insert(Refresher).returning(Refresher.id, sort_by_parameter_order=True), batch.refreshers
-                )
-            )
+        refresher_ids = _inserted_ids(Refresher, batch.refreshers)
         for row in batch.refresher_items:
             row["refresher_id"] = refresher_ids[row["refresher_id"]]
-        attempt_ids: list[int] = []
-        if batch.attempts:
-            attempt_ids = list(
-                db.session.scalars(
-                    insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True), batch.attempts
-                )
-            )
+        attempt_ids = _inserted_ids(QuizAttempt, batch.attempts)
         for row in batch.items:
             row["attempt_id"] = attempt_ids[row["attempt_id"]]
         for model, rows in (
@@ -549,6 +540,15 @@ class Seeder:
             refresher_answers=len(batch.refresher_items),
             certificates=len(batch.certificates),
         )
+
+
+def _inserted_ids(model, rows: list[dict]) -> list[int]:
+    """Their ids, in the rows' order. In chunks: SQLAlchemy splices each RETURNING batch onto the ones
+    before it, which grows with the square of the rows in one call."""
+    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    return [
+        id_ for start in range(0, len(rows), 5000) for id_ in db.session.scalars(statement, rows[start : start + 5000])
+    ]
 
 
 def _snapshots_as_json(rows: list[dict]) -> list[dict]:
