@@ -16,6 +16,7 @@ import platform
 import re
 import secrets
 import shutil
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -414,10 +415,13 @@ def main(argv: list[str] | None = None) -> int:
             """`flask reminders send` as the timer runs it (the sweep, then one digest per trainee due one),
             to a real SMTP server on 127.0.0.1, as in production, that counts what it receives."""
             sink = SmtpSink()
-            controller = Controller(sink, hostname="127.0.0.1", port=0)
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            controller = Controller(sink, hostname="127.0.0.1", port=port)
             controller.start()
             try:
-                mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(controller.server.sockets[0].getsockname()[1])}
+                mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
                 began = time.perf_counter()
                 done = flask(["reminders", "send"], env | mail, timeout=900)
                 seconds = round(time.perf_counter() - began, 1)

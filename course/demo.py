@@ -421,7 +421,7 @@ class Seeder:
             slug, user = plan.module.slug, trainee.index
             # A generator of the module's own: how many draws its history takes depends on the time of day
             # of the run, and must not shift every draw after it (same seed, same day: same demo).
-            own = random.Random(rng.getrandbits(64))
+            own = random.Random(rng.getrandbits(64))  # noqa: S311 - demo data
             lived = history.simulate(
                 passed_at, len(plan.module.objectives), trainee.ability - ABILITY_MEAN, self.now, rules, own
             )

@@ -36,6 +36,19 @@ def test_names_and_subjects_in_any_script_read_back_as_written(app_factory, mail
     assert message["Message-ID"].endswith("@clinic.example>")
 
 
+def test_one_connection_carries_many_messages_and_survives_an_idle_hang_up(mail_app, mailbox):
+    with mail_app.test_request_context(), mail.one_connection():
+        assert mail.send("a@example.com", "First", "test")
+        assert mail.send("b@example.com", "Second", "test")
+        mailbox.collector.hang_up = True
+        assert mail.send("c@example.com", "Third", "test")
+        assert mailbox.collector.hung_up.wait(5)  # the server closed the connection while we were idle
+        assert mail.send("d@example.com", "Fourth", "test")
+    assert [m["Subject"] for m in mailbox.messages] == ["First", "Second", "Third", "Fourth"]
+    first, second, third, fourth = mailbox.collector.connections
+    assert first == second == third != fourth
+
+
 def test_without_a_mail_server_messages_go_to_the_log_and_the_outbox(app, caplog, tmp_path):
     caplog.set_level(logging.INFO, logger="course.mail")
     with app.test_request_context():

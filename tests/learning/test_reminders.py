@@ -96,11 +96,11 @@ def test_one_run_sends_every_digest_over_one_connection(app, make_user, mailbox)
     assert len(set(mailbox.collector.connections)) == 1
 
 
-def test_a_server_that_hangs_up_between_digests_gets_a_new_connection(app, make_user, mailbox):
+def test_a_server_that_takes_one_message_per_connection_gets_a_new_one_for_each(app, make_user, mailbox):
     idle = [make_user(email=f"idle{n}@clinic.example") for n in range(3)]
     for user in idle:
         age(app, user.id, 20)
-    mailbox.collector.hang_up = True
+    mailbox.collector.one_per_connection = True
 
     result = run(app)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -19,14 +20,22 @@ def free_port() -> int:
 
 class Collector:
     """The handler: every delivered message, parsed, and the connection (client port) it came on.
-    `refuse` makes the server answer 550 to recipients; `hang_up` closes the connection after each message,
-    as a relay does after its idle time or its messages-per-connection cap."""
+    `refuse` makes the server answer 550 to recipients. Two ways relays end a connection: `hang_up` closes it
+    after each message (an idle timeout; `hung_up` is set once it is closed), `one_per_connection` answers
+    421 to a second message on a connection and closes it (a per-connection cap)."""
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.connections: list[int] = []
-        self.refuse = False
-        self.hang_up = False
+        self.refuse = self.hang_up = self.one_per_connection = False
+        self.hung_up = threading.Event()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.one_per_connection and session.peer[1] in self.connections:
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.7.0 One message per connection in this test"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -38,8 +47,12 @@ class Collector:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.connections.append(session.peer[1])
         if self.hang_up:
-            asyncio.get_running_loop().call_soon(server.transport.close)
+            asyncio.get_running_loop().call_soon(self._close, server)
         return "250 Message accepted"
+
+    def _close(self, server) -> None:
+        server.transport.close()
+        self.hung_up.set()
 
 
 class Mailbox:
@@ -55,7 +68,8 @@ class Mailbox:
     def clear(self) -> None:
         self.collector.messages.clear()
         self.collector.connections.clear()
-        self.collector.refuse = self.collector.hang_up = False
+        self.collector.refuse = self.collector.hang_up = self.collector.one_per_connection = False
+        self.collector.hung_up.clear()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
