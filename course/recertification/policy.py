@@ -144,22 +144,6 @@ class Compliance(StrEnum):
     COMPLETE = "complete"
 
 
-def compliance(
-    certificate_end: datetime | None, certified: bool, started: bool, due_on: date | None, now: datetime
-) -> Compliance:
-    """`certified`: the trainee holds a certificate in force or expired (not revoked); `certificate_end` its
-    validity (None: never expires); `due_on` their cohort's "complete by" date."""
-    if certified:
-        if certificate_end is not None and now >= certificate_end:
-            return Compliance.EXPIRED
-        if certificate_end is not None and now >= certificate_end - timedelta(days=EXPIRING_DAYS):
-            return Compliance.EXPIRING
-        return Compliance.COMPLETE
-    if due_on is not None and now.date() > due_on:
-        return Compliance.OVERDUE
-    return Compliance.IN_PROGRESS if started else Compliance.NOT_STARTED
-
-
 class Deadline(StrEnum):
     ON_TIME = "on time"
     DUE_SOON = "due soon"

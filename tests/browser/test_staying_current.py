@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select, update
@@ -112,8 +113,10 @@ def test_verify_page_in_every_state_and_the_certificate(app, history, new_page, 
     if size == "desktop":
         with page.expect_download() as download:
             page.get_by_role("link", name="Download as PDF").click()
-        pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages[0].extract_text()
+        data = Path(download.value.path()).read_bytes()
+        pdf = PdfReader(io.BytesIO(data)).pages[0].extract_text()
         assert f"{renewal:%d %B %Y}" in pdf and f"Valid until {add_months(renewal, 12):%d %B %Y}" in pdf
+        pdfium.PdfDocument(data)[0].render(scale=1.5).to_pil().save(SHOTS / "certificate-pdf.png")
 
     travel(add_months(renewal, 13))
     assert_accessible(page, f"/verify/{renewed}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from course.enrolment import cohorts
 from course.extensions import db
 from course.identity.models import User
+from course.learning import services as learning
+from course.learning.models import Certificate
 from course.recertification.policy import add_months
 
 from ..support.currency import answer_refresher, cards, pass_by_services, start_refresher
@@ -93,8 +96,6 @@ def test_due_dates_compliance_counts_and_an_excel_safe_record(app, make_user, tr
 
 
 def _counts(page: str) -> dict[str, int]:
-    import re
-
     cells = re.findall(r'<td data-status="([^"]+)">(?:<strong>)?(\d+)', page)
     return {status: int(n) for status, n in cells}
 
@@ -149,3 +150,67 @@ def test_the_home_opens_on_compliance_and_the_matrix_filters_by_the_due_date(app
     assert names("/instructor/?deadline=bogus") == {"Dana Done", "Lou Late", "Sue Soon"}  # ignored, not a 500
     row = text(_client(app, lead).get("/instructor/?q=dana")).split(">Dana Done</a>")[1].split("</tr>")[0]
     assert "done" in row and "10 Jan 2026" in row
+
+
+NOW = datetime(2026, 6, 1, 9, 0)
+# The compliance rule, case by case at its edges: (certificate end, or "none" for one that never expires,
+# "revoked", or None for no certificate; started; the cohort's due date) -> the status on the record.
+RULE = {
+    "Never Expires": ("none", False, None, "complete"),
+    "Ends Later": (NOW + timedelta(days=31), False, None, "complete"),
+    "Ends In Thirty": (NOW + timedelta(days=30), False, None, "expiring"),
+    "Ends In Ten": (NOW + timedelta(days=10), True, date(2026, 5, 1), "expiring"),
+    "Ends Now": (NOW, True, None, "expired"),
+    "Ended Long Ago": (NOW - timedelta(days=200), True, date(2026, 5, 1), "expired"),
+    "Revoked Started": ("revoked", True, None, "in progress"),
+    "Due Yesterday": (None, True, date(2026, 5, 31), "overdue"),
+    "Due Today": (None, True, date(2026, 6, 1), "in progress"),
+    "Due Today Idle": (None, False, date(2026, 6, 1), "not started"),
+    "Never Started": (None, False, None, "not started"),
+}
+
+
+def test_every_edge_of_the_compliance_rule_on_the_page_and_in_the_record(app, make_user, travel):
+    travel(NOW - timedelta(days=400))
+    lead = make_user("instructor")
+    module = catalog(app).modules[0]
+    with app.app_context():
+        owner = db.session.get(User, lead.id)
+        for name, (end, started, due_on, _) in RULE.items():
+            trainee = make_user(name=name)
+            cohort = cohorts.create_cohort(f"Cohort of {name}", owner, due_on=due_on)
+            cohorts.join(trainee.id, cohort.join_code)
+            if started:
+                learning.complete_page(trainee.id, module, module.pages[0].anchor)
+            if end is not None:
+                db.session.add(
+                    Certificate(
+                        user_id=trainee.id,
+                        current_of=trainee.id,
+                        code=f"CODE-{trainee.id}",
+                        holder_name=name,
+                        issued_at=NOW - timedelta(days=300),
+                        completed_at=NOW - timedelta(days=300),
+                        valid_until=end if isinstance(end, datetime) else None,
+                        scores=[],
+                        revoked_at=NOW - timedelta(days=1) if end == "revoked" else None,
+                    )
+                )
+        db.session.commit()
+    travel(NOW)
+    client = _client(app, lead)
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/instructor/compliance.csv").get_data().decode("utf-8-sig"))))
+    assert {row["name"]: row["status"] for row in rows} == {name: case[3] for name, case in RULE.items()}
+    revoked = next(row for row in rows if row["name"] == "Revoked Started")
+    assert revoked["certificate_code"] == "" and revoked["valid_until"] == ""
+    expected = {status: 0 for status in ("expired", "overdue", "expiring", "in progress", "not started", "complete")}
+    for case in RULE.values():
+        expected[case[3]] += 1
+    page = text(client.get("/instructor/compliance"))
+    cohort_rows = re.findall(r'<tr>\s*<th scope="row">.*?</tr>', page, flags=re.S)
+    assert len(cohort_rows) >= len(RULE)
+    counted = {status: 0 for status in expected}
+    for status, number in re.findall(r'<td data-status="([^"]+)">(?:<strong>)?(\d+)', page):
+        counted[status] += int(number)
+    assert counted == expected

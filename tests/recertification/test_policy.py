@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course.content.model import Certification
 from course.recertification import policy
-from course.recertification.policy import Compliance, Deadline, Event, ModuleState, Period
+from course.recertification.policy import Deadline, Event, ModuleState, Period
 
 RULES = Certification(valid_for_months=12, window_days=60, overdue_days=30, right_percent=80, last_answers=10)
 PASS = datetime(2025, 1, 31, 10, 0)
@@ -72,14 +72,8 @@ def test_certificate_state_and_dates():
     assert policy.certificate_dates(periods) == (PASS + timedelta(days=3), datetime(2026, 1, 31))
 
 
-def test_compliance_and_deadline():
+def test_deadline():  # the compliance rule: tests/instructor/test_compliance.py, on the record itself
     now = datetime(2026, 6, 1)
-    assert policy.compliance(None, True, True, None, now) is Compliance.COMPLETE
-    assert policy.compliance(now + timedelta(days=10), True, True, None, now) is Compliance.EXPIRING
-    assert policy.compliance(now, True, True, None, now) is Compliance.EXPIRED
-    assert policy.compliance(None, False, False, date(2026, 5, 31), now) is Compliance.OVERDUE
-    assert policy.compliance(None, False, True, date(2026, 6, 1), now) is Compliance.IN_PROGRESS
-    assert policy.compliance(None, False, False, None, now) is Compliance.NOT_STARTED
     today = now.date()
     assert policy.deadline(None, False, today) is None
     assert policy.deadline(today + timedelta(days=30), False, today) is Deadline.ON_TIME
