@@ -21,6 +21,7 @@ from pylti1p3.exception import LtiException
 from sqlalchemy import delete, select
 
 from ..content.model import Catalog
+from ..core import backoff
 from ..core.backoff import next_try
 from ..errors import NotFound
 from ..extensions import db
@@ -121,12 +122,7 @@ def _with_timeout(request, timeout: float):
 
 def send_due(post: Post, now: datetime, limit: int = 500) -> tuple[int, int]:
     """Post the due scores; (sent, not sent). Commits after each, so a crash loses nothing sent."""
-    due = db.session.scalars(
-        select(LtiScore)
-        .where(LtiScore.status == "pending", LtiScore.next_try_at <= now)
-        .order_by(LtiScore.id)
-        .limit(limit)
-    ).all()
+    due = backoff.due(LtiScore, now, limit)
     sent = failed = 0
     for row in due:
         link = db.session.get(LtiLink, row.link_id)

@@ -43,47 +43,51 @@ class LaunchRefused(CourseError):
         self.advice, self.status, self.reason = advice, status, reason
 
 
+# pylti1p3's messages, matched by any of their words (as written, or in lower case), first match wins.
+REFUSALS = (
+    (
+        ("state", "Missing cookie"),
+        "Your browser did not send back the cookie this launch started with.",
+        "Browsers that block third-party cookies do this inside an LMS frame: open the course in a new window. "
+        "If it keeps happening, ask the LMS administrator to open the tool in a new window.",
+        400, "state",
+    ),
+    (
+        ("Registration not found", "Client id not registered", "iss"),
+        "This LMS is not registered with the course.",
+        "Ask the course administrator to register the platform (issuer and client id) under Admin → LTI.",
+        403, "unknown-platform",
+    ),
+    (
+        ("deployment",),
+        "This LMS deployment is not registered with the course.",
+        "Ask the course administrator to add the deployment id shown in the LMS's tool settings.",
+        403, "unknown-deployment",
+    ),
+    (
+        ("expired",),
+        "The launch has expired.",
+        "Launch again from the LMS. If it keeps happening, the LMS server's clock is probably wrong.",
+        403, "expired",
+    ),
+    (("nonce",), "This launch was not started by this browser.", "Launch again from the LMS page.", 403, "nonce"),
+    (
+        ("decode id_token", "public key", "KID", "keyset"),
+        "The launch's signature could not be verified.",
+        "Tell the LMS administrator: the id_token must be signed (RS256) with a key published at the "
+        "public keyset URL registered for this platform.",
+        403, "signature",
+    ),
+)  # fmt: skip
+
+
 def refusal(error: Exception) -> LaunchRefused:
     """pylti1p3's exception, as a 4xx with advice; the library's message stays in the audit line."""
     text = str(error)
-    if "state" in text.lower() or "Missing cookie" in text:
-        return LaunchRefused(
-            "Your browser did not send back the cookie this launch started with.",
-            "Browsers that block third-party cookies do this inside an LMS frame: open the course in a new window. "
-            "If it keeps happening, ask the LMS administrator to open the tool in a new window.",
-            400, "state",
-        )  # fmt: skip
-    if "Registration not found" in text or "Client id not registered" in text or "iss" in text.lower():
-        return LaunchRefused(
-            "This LMS is not registered with the course.",
-            "Ask the course administrator to register the platform (issuer and client id) under Admin → LTI.",
-            403, "unknown-platform",
-        )  # fmt: skip
-    if "deployment" in text.lower():
-        return LaunchRefused(
-            "This LMS deployment is not registered with the course.",
-            "Ask the course administrator to add the deployment id shown in the LMS's tool settings.",
-            403, "unknown-deployment",
-        )  # fmt: skip
-    if "expired" in text.lower():
-        return LaunchRefused(
-            "The launch has expired.",
-            "Launch again from the LMS. If it keeps happening, the LMS server's clock is probably wrong.",
-            403, "expired",
-        )  # fmt: skip
-    if "Nonce" in text or "nonce" in text:
-        return LaunchRefused(
-            "This launch was not started by this browser.",
-            "Launch again from the LMS page.",
-            403, "nonce",
-        )  # fmt: skip
-    if "decode id_token" in text or "public key" in text or "KID" in text or "keyset" in text.lower():
-        return LaunchRefused(
-            "The launch's signature could not be verified.",
-            "Tell the LMS administrator: the id_token must be signed (RS256) with a key published at the "
-            "public keyset URL registered for this platform.",
-            403, "signature",
-        )  # fmt: skip
+    lowered = text.lower()
+    for words, message, advice, status, reason in REFUSALS:
+        if any(word in text or word in lowered for word in words):
+            return LaunchRefused(message, advice, status, reason)
     return LaunchRefused(
         "The launch message is not a valid LTI 1.3 launch.",
         "Tell the LMS administrator the tool expects LTI 1.3.0 resource link or deep linking launches.",

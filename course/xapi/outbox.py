@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from ..content.model import Catalog
+from ..core import backoff
 from ..core.backoff import next_try
 from ..extensions import db
 from ..learning.models import ModuleSummary
@@ -133,12 +134,7 @@ def send_due(post: Post, now: datetime, limit: int = 1000) -> Delivery:
     """Send up to `limit` due statements, oldest first, in batches; stop at the first failure (the LRS is
     down: the rest wait for the next run). Commits after each batch."""
     delivery = Delivery()
-    due = db.session.scalars(
-        select(StatementOutbox)
-        .where(StatementOutbox.status == "pending", StatementOutbox.next_try_at <= now)
-        .order_by(StatementOutbox.id)
-        .limit(limit)
-    ).all()
+    due = backoff.due(StatementOutbox, now, limit)
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
         try:
