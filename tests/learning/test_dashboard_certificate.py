@@ -8,6 +8,9 @@ from types import SimpleNamespace
 
 from markupsafe import escape
 
+from course.clock import utcnow
+from course.extensions import db
+from course.identity.models import User
 from course.learning import certificate_pdf
 
 from ..support.helpers import login, text
@@ -115,3 +118,37 @@ def test_the_pdf_certificate_has_a_language_a_title_a_link_and_points_to_the_acc
     assert bytes.fromhex(title.decode()).decode("utf-16-be") == expected
     assert b"/Subtype /Link" in pdf and b"/URI (" + url.encode() + b")" in pdf
     assert "accessible version" in " ".join(certificate_pdf.ACCESSIBLE_VERSION)
+
+
+def test_an_unconfirmed_finisher_is_led_to_confirm_the_email_never_into_the_refused_certificate(app, make_user):
+    """Issue 24, T7: after the last pass, with the email unconfirmed, neither the completion page nor the
+    dashboard links the certificate (a 403); both say to confirm the email and offer the link again. Once
+    confirmed, the Continue is the certificate, and it opens."""
+    user = make_user(verified=False)
+    client = app.test_client()
+    login(client, user.email)
+    modules = catalog(app).modules
+    for module in modules:
+        last = pass_module(client, app, module)
+    for page in (text(client.get(f"/attempts/{last}/passed")), text(client.get("/dashboard"))):
+        step = next_step_of(page)
+        assert "Confirm your email to get your certificate" in step
+        assert "Send the confirmation link again" in step
+        assert 'href="/certificate' not in page and "Get your certificate" not in page
+    assert client.get("/certificate").status_code == 403  # the rule itself stands
+
+    with app.app_context():
+        db.session.get(User, user.id).email_verified_at = utcnow()
+        db.session.commit()
+    step = next_step_of(text(client.get("/dashboard")))
+    assert "Get your certificate" in step and "Confirm your email" not in step
+    assert client.get("/certificate").status_code == 200
+
+    # A certificate already issued opens whatever the email's state now (an address changed since):
+    # the Continue leads to it, not to confirming the new address.
+    with app.app_context():
+        db.session.get(User, user.id).email_verified_at = None
+        db.session.commit()
+    step = next_step_of(text(client.get("/dashboard")))
+    assert "Get your certificate" in step and "Confirm your email" not in step
+    assert client.get("/certificate").status_code == 200
