@@ -103,6 +103,8 @@ def _mail_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_ADDRESS_RATE_LIMIT": env("MAIL_ADDRESS_RATE_LIMIT", "20 per hour"),
         "REMINDER_INACTIVE_DAYS": int(env("REMINDER_INACTIVE_DAYS", "14")),
         "STATS_MIN_RESPONSES": int(env("STATS_MIN_RESPONSES", "20")),
+        # A trainee's own share of marks on a theme is drawn as a bar from this many answers on; fewer: "too few".
+        "MASTERY_MIN_ANSWERS": int(env("MASTERY_MIN_ANSWERS", "5")),
     }
 
 

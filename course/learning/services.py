@@ -14,7 +14,7 @@ from ..content.model import Catalog, Module
 from ..core import signals
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..quizzes.mastery import own_mastery
+from ..quizzes.mastery import OwnMastery, own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
 from ..quizzes.services import allowances_of, get_attempt, standings_of
 from ..recertification import standing
@@ -183,7 +183,7 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
 @dataclass(frozen=True)
 class Dashboard:
     progress: CourseProgress
-    mastery: dict[str, float | None]  # percent of marks earned per theme, None where nothing is answered yet
+    mastery: OwnMastery  # percent of marks earned per theme (None: nothing answered), and the answers behind it
     step: CourseStep  # the one Continue
     standing: standing.Standing  # staying current: due date, refreshers, renewals, the certificate
     changes: list[ChangeNotice]  # what changed in modules passed under an older course version
