@@ -103,6 +103,8 @@ def _mail_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_ADDRESS_RATE_LIMIT": env("MAIL_ADDRESS_RATE_LIMIT", "20 per hour"),
         "REMINDER_INACTIVE_DAYS": int(env("REMINDER_INACTIVE_DAYS", "14")),
         "STATS_MIN_RESPONSES": int(env("STATS_MIN_RESPONSES", "20")),
+        # A trainee's own share of marks on a theme is drawn as a bar from this many answers on; fewer: "too few".
+        "MASTERY_MIN_ANSWERS": int(env("MASTERY_MIN_ANSWERS", "5")),
     }
 
 
@@ -187,7 +189,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     config.update(_database_limits())
     config.update(_interop_config(instance_path))
     config.update(_refresher_config())
+    config.update(_certificate_config())
     config.update(overrides)
+    _check_certificate_logo(config.get("CERTIFICATE_LOGO"))
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance_path, production)
     if config["PRODUCTION"]:
@@ -201,6 +205,38 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _postgresql_options(config))
     return config
+
+
+LOGO_TYPES = {".png": b"\x89PNG\r\n\x1a\n", ".svg": b"<svg"}
+
+
+def _certificate_config() -> dict[str, Any]:
+    """Who issues the certificate, printed on its PDF and page (issue 24, T13). Installation settings, each
+    optional: unset, the certificate names no organisation, no signatory and shows no logo."""
+    env = os.environ.get
+    logo = (env("CERTIFICATE_LOGO") or "").strip()
+    return {
+        "CERTIFICATE_ISSUER": (env("CERTIFICATE_ISSUER") or "").strip() or None,
+        "CERTIFICATE_SIGNATORY_NAME": (env("CERTIFICATE_SIGNATORY_NAME") or "").strip() or None,
+        "CERTIFICATE_SIGNATORY_TITLE": (env("CERTIFICATE_SIGNATORY_TITLE") or "").strip() or None,
+        "CERTIFICATE_LOGO": Path(logo) if logo else None,
+    }
+
+
+def _check_certificate_logo(path: Path | None) -> None:
+    """A logo that is set must be a PNG or SVG file that can be read: refuse to start otherwise, rather than
+    print a certificate with a hole where the logo should be."""
+    if path is None:
+        return
+    signature = LOGO_TYPES.get(Path(path).suffix.lower())
+    if signature is None:
+        raise RuntimeError(f"CERTIFICATE_LOGO must be a .png or .svg file, not {path}")
+    try:
+        head = Path(path).read_bytes()[:4096]
+    except OSError as error:
+        raise RuntimeError(f"CERTIFICATE_LOGO {path} cannot be read: {error.strerror}") from None
+    if signature not in head:
+        raise RuntimeError(f"CERTIFICATE_LOGO {path} is not a {Path(path).suffix.lower()[1:].upper()} image")
 
 
 def _database_limits() -> dict[str, Any]:

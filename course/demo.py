@@ -56,6 +56,7 @@ ABILITY_MEAN, ABILITY_SD = 1.9, 1.0
 HARD_SHARE, HARD_EXTRA = 0.15, 1.6
 LEARNING = 0.8  # a retake goes better: the trainee has read the explanations
 SKIP, PRACTICE = 0.02, 0.10  # an unanswered question; a practice attempt after a pass
+UNCONFIRMED = 0.06  # trainees who never opened the confirmation link: no certificate is issued to them
 
 FIRST_NAMES = ("Amara", "Ben", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Keiko", "Liam")
 LAST_NAMES = ("Adams", "Chen", "Diallo", "Evans", "Garcia", "Haddad", "Ito", "Lopez", "Mensah", "Novak", "Patel")
@@ -329,7 +330,7 @@ class Trainee:
 
 
 class Seeder:
-    def __init__(self, catalog: Catalog, rng: random.Random, password_hash: str, now: datetime):
+    def __init__(self, catalog: Catalog, rng: random.Random, hashed: str, now: datetime, mail_rng: random.Random):
         self.plans = plan_catalog(catalog, rng)
         self.rules = catalog.course.certification
         self.objective_pools: dict[str, dict[int, list[str]]] = {}
@@ -337,10 +338,13 @@ class Seeder:
             pools = self.objective_pools.setdefault(plan.module.slug, {})
             for question in plan.questions.values():
                 pools.setdefault(question.objective, []).append(question.id)
-        self.rng, self.password_hash, self.now = rng, password_hash, now
+        self.rng, self.password_hash, self.now = rng, hashed, now
+        # Who confirmed their email, and when, is drawn apart: the progress stays what the seed made it before.
+        self.mail_rng = mail_rng
         self.counts: Counter[str] = Counter()
 
-    def user(self, email: str, name: str, role: str, created_at: datetime) -> dict:
+    def user(self, email: str, name: str, role: str, created_at: datetime, confirmed: bool = True) -> dict:
+        """An account; a confirmed one opened its confirmation link within the hour after it was made."""
         return {
             "email": email,
             "display_name": name,
@@ -349,6 +353,7 @@ class Seeder:
             "must_change_password": False,
             "session_token": new_session_token(),
             "created_at": created_at,
+            "email_verified_at": created_at + timedelta(minutes=self.mail_rng.uniform(1, 60)) if confirmed else None,
         }
 
     def name(self) -> str:
@@ -384,15 +389,18 @@ class Seeder:
             trainee = Trainee(index, batch, rng)
             kind = rng.random()
             name = self.name()
+            confirmed = self.mail_rng.random() >= UNCONFIRMED
             if kind >= NOT_STARTED:
                 finished = kind < NOT_STARTED + FINISHED
                 trainee.course(self.plans, finished=finished)
                 spread = FINISHED_SPREAD_DAYS if finished else SPREAD_DAYS
                 created = trainee.finish(self.now, spread) - timedelta(seconds=rng.uniform(60, 86400))
-                self.staying_current(trainee, name, finished)
+                self.staying_current(trainee, name, finished, confirmed)
             else:
                 created = self.now - timedelta(days=SPREAD_DAYS * rng.random())
-            batch.users.append(self.user(f"trainee{number:05d}@{DOMAIN}", name, Role.TRAINEE, created))
+            email = f"trainee{number:05d}@{DOMAIN}"
+            batch.users.append(self.user(email, name, Role.TRAINEE, created, confirmed))
+            self.counts.update(unconfirmed=not confirmed)
             # Contiguous blocks, like intakes; a few trainees sit in two cohorts, a few in none yet.
             home = (done + index) * len(cohort_ids) // total
             roll = rng.random()
@@ -402,10 +410,11 @@ class Seeder:
                 batch.members.append({"cohort_id": cohort_ids[(home + 1) % len(cohort_ids)], "user_id": index})
         self.write(batch)
 
-    def staying_current(self, trainee: Trainee, name: str, finished: bool) -> None:
+    def staying_current(self, trainee: Trainee, name: str, finished: bool, confirmed: bool = True) -> None:
         """After the passes: each passed module's period, refresher schedule and answers (simulated by
         recertification.history with the app's own rules), lapses and renewals in the audit trail, and
-        for those who finished, their certificate (and the one it replaced, if a renewal moved its end)."""
+        for those who finished with a confirmed email, their certificate (and the one it replaced, if a
+        renewal moved its end); an unconfirmed finisher has none yet, as the app would issue none."""
         batch, rng, rules = trainee.batch, self.rng, self.rules
         passes = {
             a["module_slug"]: a["submitted_at"]
@@ -458,7 +467,7 @@ class Seeder:
                     | {"reason": "Demo: refreshers not kept up" if lapse else "Renewed by refreshers kept up"}
                 )
         self.refreshers_of(trainee.index, batch, sorted(answers, key=lambda pair: pair[0]))
-        if finished and len(periods) == len(self.plans):
+        if finished and confirmed and len(periods) == len(self.plans):
             self.certificates_of(trainee.index, batch, name, passes, periods)
 
     def refreshers_of(self, user: int, batch: Batch, answers: list[tuple[datetime, dict]]) -> None:
@@ -592,7 +601,8 @@ def seed(trainees: int, cohorts: int | None, seed_value: int | None, force: bool
     password = secrets.token_urlsafe(12)
     began = time.perf_counter()
     rng = random.Random(seed_value)  # noqa: S311 - demo data needs repeatability, not secrecy
-    seeder = Seeder(current_app.extensions["catalog"], rng, hash_password(password), utcnow())
+    mail_rng = random.Random(f"{seed_value}-email")  # noqa: S311 - the same again, like `rng`
+    seeder = Seeder(current_app.extensions["catalog"], rng, hash_password(password), utcnow(), mail_rng)
     cohort_ids, emails = seeder.cohorts(cohorts, _next_number("instructor"))
     first = _next_number("trainee")
     for offset in range(0, trainees, BATCH):
@@ -606,7 +616,8 @@ def seed(trainees: int, cohorts: int | None, seed_value: int | None, force: bool
         f"Seeded {trainees:,} trainees in {cohorts} cohorts (seed {seed_value}): {seeder.counts['pages']:,} lesson "
         f"pages, {seeder.counts['attempts']:,} attempts, {seeder.counts['items']:,} answers, "
         f"{seeder.counts['refresher_answers']:,} refresher answers, {seeder.counts['certificates']:,} certificates, "
-        f"in {time.perf_counter() - began:.1f} s."
+        f"in {time.perf_counter() - began:.1f} s. {seeder.counts['unconfirmed']:,} trainees have not confirmed their "
+        "email (no certificate is issued to them until they do)."
     )
     click.echo("Instructors (instructor NNN follows Demo cohort NNN):")
     for email in emails:

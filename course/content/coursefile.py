@@ -12,12 +12,14 @@ from itertools import pairwise
 from pathlib import Path
 
 from . import certification, fields, yamlfile
-from .model import Change, Course, Release
+from .model import HOURS_KINDS, Change, Course, Hours, Release
 from .problems import Collector, Problem
 
 COURSE_FILE = "course.yaml"
 TOP_FIELDS = {"version", "changes"}
-OPTIONAL_FIELDS = {"certification"}
+OPTIONAL_FIELDS = {"certification", "hours"}
+HOURS_FIELDS = {"amount", "kind"}
+MAX_HOURS = 1000
 RELEASE_FIELDS = {"version", "date", "changes"}
 CHANGE_REQUIRED = {"text", "modules", "material"}
 CHANGE_FIELDS = CHANGE_REQUIRED | {"lesson"}
@@ -68,6 +70,31 @@ def _release(item: object, modules: set[str], resolves: Callable[[str], bool], o
     return Release(version.strip(), day, changes) if version and day else None
 
 
+def _hours(data: yamlfile.LinedDict, out: Collector) -> Hours | None:
+    """The `hours:` block: `amount` (hours, in quarter hours) and `kind` (estimated unless said otherwise)."""
+    if "hours" not in data:
+        return None
+    block = data.get("hours")
+    if not isinstance(block, yamlfile.LinedDict):
+        out.add(data.line_of("hours"), "'hours' must be a block with 'amount' (for example 3.5) and 'kind'")
+        return None
+    if not fields.check_fields(block, {"amount"}, HOURS_FIELDS, out, "'hours'"):
+        return None
+    amount, kind = block.get("amount"), block.get("kind", "estimated")
+    wrong = []  # (line, message)
+    if "amount" not in block:
+        pass  # reported as a missing field
+    elif isinstance(amount, bool) or not isinstance(amount, int | float) or not 0 < amount <= MAX_HOURS:
+        wrong.append((block.line_of("amount"), f"'amount' in 'hours' must be a number above 0, at most {MAX_HOURS}"))
+    elif amount * 4 != int(amount * 4):
+        wrong.append((block.line_of("amount"), "'amount' in 'hours' must be whole or quarter hours (3, 3.25, 3.5)"))
+    if kind not in HOURS_KINDS:
+        wrong.append((block.line_of("kind"), f"'kind' in 'hours' must be one of: {', '.join(HOURS_KINDS)}"))
+    for line, message in wrong:
+        out.add(line, message)
+    return None if wrong or "amount" not in block else Hours(float(amount), kind)
+
+
 def parse_course(
     root: Path, modules: set[str], resolves: Callable[[str], bool], shown_root: Path
 ) -> tuple[Course, Collector, list[Problem]]:
@@ -104,4 +131,4 @@ def parse_course(
     elif releases and version.strip() != releases[0].version:
         out.add(data.line_of("version"), f"'version' {version} must be the newest release in 'changes'")
     current = version.strip() if isinstance(version, str) else ""
-    return Course(current, releases, certification.parse(data, out)), out, []
+    return Course(current, releases, certification.parse(data, out), _hours(data, out)), out, []

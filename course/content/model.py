@@ -166,13 +166,35 @@ class Certification:
     last_answers: int = 10
 
 
+HOURS_KINDS = ("estimated", "continuing-education")
+"""estimated: the study time the authors estimate; continuing-education: hours an accrediting body granted."""
+
+
+@dataclass(frozen=True)
+class Hours:
+    """The course's length as its certificate states it (`hours:` in `course.yaml`)."""
+
+    amount: float
+    kind: str = "estimated"  # one of HOURS_KINDS
+
+    @property
+    def words(self) -> str:
+        """The line the certificate prints: "3.5 continuing-education hours", "Estimated study time: 3.5 hours"."""
+        amount = f"{self.amount:g} hour{'' if self.amount == 1 else 's'}"
+        if self.kind == "continuing-education":
+            return amount.replace(" hour", " continuing-education hour")
+        return f"Estimated study time: {amount}"
+
+
 @dataclass(frozen=True)
 class Course:
-    """`course.yaml` at the content root: the course version and its change log, newest release first."""
+    """`course.yaml` at the content root: the course version and its change log, newest release first, how
+    long a pass stays true, and the hours the certificate states (None: it states none)."""
 
     version: str = ""
     releases: tuple[Release, ...] = ()
     certification: Certification = Certification()
+    hours: Hours | None = None
 
     def changes_since(self, version: str | None) -> tuple[Release, ...]:
         """The releases after `version`, newest first: none for the current version or an unknown one.

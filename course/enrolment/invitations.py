@@ -249,6 +249,18 @@ def open_invitation(secret: str, token: str, now: datetime | None = None) -> tup
     return invitation, db.session.get(Cohort, invitation.cohort_id)
 
 
+def invitee_has_account(secret: str, token: str) -> bool:
+    """Whether the person a refused invitation link was made for has an account (so the page offers to log
+    in only) or not (it may offer to register too). A link that is not genuine counts as having one: nothing
+    is known of its invitee, and logging in is always right."""
+    try:
+        invitation_id, _ = tokens.read(secret, "invitation", token, None)
+    except CourseError:
+        return True
+    invitation = db.session.get(Invitation, invitation_id)
+    return invitation is None or invitation.user_id is not None or find_user(invitation.email) is not None
+
+
 class AlreadyAccepted(Conflict):
     """Another submission of the same link won (409): it made the account or placed it in the cohort."""
 

@@ -190,8 +190,16 @@ def revoke(cohort_id: int, invitation_id: int):
     return redirect(url_for(".index", cohort_id=cohort_id), 303)
 
 
-def _link_refused(error: CourseError):
-    return render_template("message.html", title="This link does not work", message=error.message), error.status
+def _link_refused(error: CourseError, token: str | None = None):
+    """The refusal of an invitation link. A visitor who is not logged in is offered to log in, and to register
+    too when the link's invitee has no account yet (given the `token`); a logged-in one their dashboard."""
+    register = (
+        token is not None
+        and not current_user.is_authenticated
+        and not invitations.invitee_has_account(app_secret(), token)
+    )
+    page = render_template("message.html", title="This link does not work", message=error.message, register=register)
+    return page, error.status
 
 
 @accounts_bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -202,7 +210,7 @@ def accept_invitation(token: str):
     try:
         invitation, cohort = invitations.open_invitation(app_secret(), token)
     except CourseError as error:
-        return _link_refused(error)
+        return _link_refused(error, token)
     if invitations.find_user(invitation.email) is not None:
         return _accept_signed_in(token, invitation, cohort)
     form = AcceptForm(display_name=invitation.name)

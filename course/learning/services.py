@@ -14,7 +14,7 @@ from ..content.model import Catalog, Module
 from ..core import signals
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..quizzes.mastery import own_mastery
+from ..quizzes.mastery import OwnMastery, own_mastery
 from ..quizzes.rules import Allowance, QuizStatus, quiz_status
 from ..quizzes.services import allowances_of, get_attempt, standings_of
 from ..recertification import standing
@@ -183,7 +183,7 @@ def course_progress(user_id: int, catalog: Catalog, now: datetime | None = None)
 @dataclass(frozen=True)
 class Dashboard:
     progress: CourseProgress
-    mastery: dict[str, float | None]  # percent of marks earned per theme, None where nothing is answered yet
+    mastery: OwnMastery  # percent of marks earned per theme (None: nothing answered), and the answers behind it
     step: CourseStep  # the one Continue
     standing: standing.Standing  # staying current: due date, refreshers, renewals, the certificate
     changes: list[ChangeNotice]  # what changed in modules passed under an older course version
@@ -199,7 +199,10 @@ def dashboard(user_id: int, catalog: Catalog, email_confirmed: bool = True, now:
     current = standing.standing_of(user_id, catalog, now, progress.complete)
     progress = progress.with_refreshers_due(current.due_modules)
     changes = changes_since_passed(progress.passes, catalog.course)
-    return Dashboard(progress, own_mastery(user_id), progress.continue_step(email_confirmed), current, changes)
+    # A certificate already issued opens whatever the email's state now (certificate_for returns it): the
+    # Continue leads to it rather than to confirming an address changed since.
+    can_open = email_confirmed or current.certificate is not None
+    return Dashboard(progress, own_mastery(user_id), progress.continue_step(can_open), current, changes)
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,8 @@ def completion(user_id: int, attempt_id: int, catalog: Catalog, email_confirmed:
     if module is None or not attempt.passed or attempt.practice:
         raise NotFound("This attempt has no completion page: its review is on the quiz page.")
     progress = course_progress(user_id, catalog)
-    return Completion(module, attempt.id, progress, progress.continue_step(email_confirmed))
+    can_open = email_confirmed or standing.current_certificate(user_id) is not None
+    return Completion(module, attempt.id, progress, progress.continue_step(can_open))
 
 
 class EmailNotVerified(Forbidden):

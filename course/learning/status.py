@@ -8,7 +8,7 @@ One vocabulary for the dashboard, the quiz pages and the instructor's matrix, so
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -93,6 +93,7 @@ class CourseStep:
     page: str | None = None  # the lesson page's anchor, for READ
     opens_at: datetime | None = None  # for WAIT: when the retake opens
     waiting: tuple[tuple[str, datetime], ...] = ()  # (module, opens at) of every retake still waiting
+    confirm_email: bool = False  # every module passed, and the certificate waits for a confirmed email
 
 
 def _step_in(module: ModuleStanding) -> CourseStep | None:
@@ -110,6 +111,15 @@ def _step_in(module: ModuleStanding) -> CourseStep | None:
 
 
 def continue_step(modules: Sequence[ModuleStanding], email_confirmed: bool = True) -> CourseStep:
+    """The next step (`_next_step`), which says too when the certificate waits for a confirmed email, so a
+    page whose step is something else (a refresher due) can still say so."""
+    step = _next_step(modules, email_confirmed)
+    if not email_confirmed and all(m.status is ModuleStatus.PASSED for m in modules):
+        return replace(step, confirm_email=True)
+    return step
+
+
+def _next_step(modules: Sequence[ModuleStanding], email_confirmed: bool) -> CourseStep:
     """The next unfinished step of the course, in this order: an attempt left open; a refresher that is due;
     the first module not passed, in course order, where something can be done now (its overview if not
     begun, else its next unread page, else its quiz or retake); when only retakes that open later are left,

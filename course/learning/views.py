@@ -134,7 +134,12 @@ def certificate():
         return render_template("accounts/verify_needed.html", message=error.message), error.status
     except CourseError as error:
         return refuse(error)
-    return render_template("learning/certificate.html", certificate=cert)
+    return render_template(
+        "learning/certificate.html",
+        certificate=cert,
+        issuer=certificate_pdf.Issuer.from_config(current_app.config),
+        hours=get_catalog().course.hours,
+    )
 
 
 @bp.get("/certificate.pdf")
@@ -150,7 +155,13 @@ def certificate_download():
         return refuse(error)
     verify_url = url_for(".verify", code=cert.code, _external=True)
     return Response(
-        certificate_pdf.render(cert, verify_url, current_app.config["COURSE_TITLE"]),
+        certificate_pdf.render(
+            cert,
+            verify_url,
+            current_app.config["COURSE_TITLE"],
+            certificate_pdf.Issuer.from_config(current_app.config),
+            get_catalog().course.hours,
+        ),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="certificate-{cert.code}.pdf"'},
     )

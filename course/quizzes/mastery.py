@@ -6,6 +6,8 @@ instructor's reports (one trainee, a cohort) compute it the same way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, func, select
 
 from ..content.model import THEMES
@@ -38,5 +40,28 @@ def theme_mastery(user_ids_query) -> dict[str, float | None]:
     return _by_theme(db.session.execute(_mastery_query(QuizAttempt.user_id.in_(user_ids_query))))
 
 
-def own_mastery(user_id: int) -> dict[str, float | None]:
-    return _by_theme(db.session.execute(_OWN_MASTERY, {"user_id": user_id}))
+@dataclass(frozen=True)
+class OwnMastery:
+    """The trainee's share of marks per theme (None: nothing answered on it yet), in THEMES order, and how
+    many answers each share rests on: the dashboard shows both, and no bar on too few."""
+
+    percent: dict[str, float | None]
+    answers: dict[str, int]
+
+    @property
+    def rows(self) -> list[tuple[str, float | None]]:
+        return list(self.percent.items())
+
+    @property
+    def counts(self) -> list[int]:
+        return [self.answers[theme] for theme in self.percent]
+
+    @property
+    def answered(self) -> bool:
+        return any(self.answers.values())
+
+
+def own_mastery(user_id: int) -> OwnMastery:
+    rows = db.session.execute(_OWN_MASTERY, {"user_id": user_id}).all()
+    counts = {theme: count for theme, _, count in rows}
+    return OwnMastery(_by_theme(rows), {theme: counts.get(theme, 0) for theme in THEMES})

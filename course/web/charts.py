@@ -71,12 +71,13 @@ def count_axis(largest: int, start: float, end: float) -> tuple[Axis, int]:
 @dataclass(frozen=True)
 class HBar:
     label: str
-    value: float | None  # None: no data for this row
+    value: float | None  # None: no bar (no data for this row, or fewer answers than the chart's minimum)
     y: float
     height: float
     width: float
     text: str  # the value in words, drawn at the end of the bar
     text_x: float
+    count: int | None = None  # how many answers the value rests on, where the chart was given counts
 
 
 @dataclass(frozen=True)
@@ -90,14 +91,26 @@ class HBarChart:
     axis_y: float  # y of the tick labels
 
     @property
-    def table(self) -> tuple[tuple[str, str], ...]:
-        """(label, value in words) per bar, worded as the drawing words them: the rows of the table that
-        repeats the chart's numbers, and of its description."""
+    def counted(self) -> bool:
+        return any(b.count is not None for b in self.bars)
+
+    @property
+    def table(self) -> tuple[tuple[str, ...], ...]:
+        """(label, value in words) per bar, worded as the drawing words them, and the number of answers
+        where the chart has counts: the rows of the table that repeats the chart's numbers."""
+        if self.counted:
+            return tuple((b.label.capitalize(), b.text, answers(b.count or 0)) for b in self.bars)
         return tuple((b.label.capitalize(), b.text) for b in self.bars)
 
     @property
     def description(self) -> str:
-        return "; ".join(f"{label}: {text}" for label, text in self.table) + "."
+        """The chart in one sentence: "Legal: 100% · 1 answer; Risks: no answers yet"."""
+        words = [f"{b.label.capitalize()}: {b.text}" + (f" · {answers(b.count)}" if b.count else "") for b in self.bars]
+        return "; ".join(words) + "."
+
+
+def answers(count: int) -> str:
+    return f"{count} answer{'' if count == 1 else 's'}"
 
 
 def hbars(
@@ -108,16 +121,24 @@ def hbars(
     row: float = 34,
     bar: float = 20,
     top: float = 8,
+    counts: Sequence[int] | None = None,
+    min_count: int = 0,
 ) -> HBarChart:
-    """Percentages as bars from `left`; a row without a value gets a label saying so, and no bar."""
+    """Percentages as bars from `left`; a row without a value gets a label saying so, and no bar. With
+    `counts` (the answers behind each row's value), a row resting on fewer than `min_count` answers gets
+    "too few answers yet" and no bar either: a bar would look more certain than the answers are."""
     plot_width = width - left - right
     axis = Axis(0, 100, left, left + plot_width)
     bars = []
     for i, (label, value) in enumerate(rows):
+        count = counts[i] if counts is not None else None
+        if value is not None and count is not None and count < min_count:
+            value, text = None, "too few answers yet"
+        else:
+            text = f"{value:.0f}%" if value is not None else "no answers yet"
         y = top + i * row + (row - bar) / 2
         w = axis.pos(value) - left if value is not None else 0.0
-        text = f"{value:.0f}%" if value is not None else "no answers yet"
-        bars.append(HBar(label, value, _r(y), bar, _r(w), text, _r(left + w + 6)))
+        bars.append(HBar(label, value, _r(y), bar, _r(w), text, _r(left + w + 6), count))
     height = top + len(rows) * row + 24
     return HBarChart(width, _r(height), left, plot_width, tuple(bars), axis.ticks(25, "%"), _r(height - 6))
 

@@ -14,6 +14,7 @@ from course.enrolment.models import Cohort
 from course.extensions import db
 from course.identity.models import User
 
+from .support import assert_accessible
 from .test_wcag22 import NARROW, ZOOM_400, log_in, overflow
 
 pytestmark = pytest.mark.browser
@@ -81,3 +82,24 @@ def test_a_focus_ring_inside_a_scrolling_table_is_not_cut(admin_page):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # reached by keyboard, as the audit did: the box scrolls it into view
     assert page.evaluate(_RING_INSIDE_ITS_BOX) == {"left": True, "right": True}
+
+
+def test_send_again_and_revoke_are_two_buttons_apart_that_name_the_invitation(admin_page):
+    """Walkthrough I10: "Send again" and "Revoke" ran together as two links. Each is a button now (secondary,
+    danger), in its own form, named for its invitation, with a gap between them at 1280 and 390 px."""
+    page, cohort_id = admin_page
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page, f"/instructor/cohorts/{cohort_id}/invitations")
+        resend = page.get_by_role("button", name="Send again to new.nurse@clinic.example", exact=True)
+        revoke = page.get_by_role("button", name="Revoke the invitation to new.nurse@clinic.example", exact=True)
+        assert "secondary" in resend.get_attribute("class") and "danger" in revoke.get_attribute("class")
+        # each in its own form, which holds no other button
+        for button, action in ((resend, "/resend"), (revoke, "/revoke")):
+            assert button.evaluate("b => b.form.action").endswith(action)
+            assert button.evaluate("b => b.form.querySelectorAll('button').length") == 1
+        a, b = resend.bounding_box(), revoke.bounding_box()
+        apart_x = b["x"] - (a["x"] + a["width"]) >= 8 or a["x"] - (b["x"] + b["width"]) >= 8
+        apart_y = b["y"] - (a["y"] + a["height"]) >= 8 or a["y"] - (b["y"] + b["height"]) >= 8
+        assert apart_x or apart_y, (width, a, b)  # neither overlapping nor touching
+        assert min(a["height"], b["height"]) >= 24  # WCAG 2.5.8's target size

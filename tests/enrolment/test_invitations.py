@@ -50,6 +50,11 @@ def upload(client, cohort_id: int, content: bytes, filename: str = "list.csv"):
     )
 
 
+def main_of(page: str) -> str:
+    """The page's main region (the header links to log in and register on every page)."""
+    return page[page.index("<main") : page.index("</main>")]
+
+
 def roster_of(page: str) -> str:
     return re.search(r'name="roster" type="hidden" value="([^"]+)"', page)[1]
 
@@ -87,6 +92,13 @@ def test_paste_preview_confirm_accept(app, setting, mailbox):
         assert members == {nia.id}  # Ola joins only if she accepts, signed in (test_invitation_consent.py)
     again = app.test_client().get(url)
     assert again.status_code == 400 and "no longer valid" in text(again)
+    # Used, opened logged out: the way in, not a progress page that is not theirs yet (issue 24, T12); the
+    # account exists, so no registration is offered. Logged in, it leads back to the dashboard.
+    used = main_of(text(again))
+    assert 'href="/login"' in used and "Back to my progress" not in used and 'href="/register"' not in used
+    signed_in = invitee.get(url)
+    assert signed_in.status_code == 400 and 'href="/dashboard">Back to my progress' in text(signed_in)
+    assert 'href="/login"' not in main_of(text(signed_in))
     assert "new.person" not in text(client.get(f"/instructor/cohorts/{cohort_id}/invitations"))
 
 
@@ -204,6 +216,9 @@ def test_resend_revoke_and_expiry(app, setting, mailbox):
         expired_token = invitations.invitation_token(app.config["SECRET_KEY"], invitation)
     expired = app.test_client().get(f"/invitations/{expired_token}")
     assert expired.status_code == 400 and "expired" in text(expired)
+    # Kim has no account: logged out, the page offers to log in or to create one (issue 24, T12).
+    page = main_of(text(expired))
+    assert 'href="/login"' in page and 'href="/register"' in page and "Back to my progress" not in page
     post(client, f"/instructor/cohorts/{cohort_id}/invitations/{invitation_id}/resend")
     third = path_of(next(u for u in links(mailbox.last("kim@clinic.example")) if "/invitations/" in u))
     assert post(client, f"/instructor/cohorts/{cohort_id}/invitations/{invitation_id}/revoke").status_code == 303

@@ -88,3 +88,12 @@ def test_a_due_refresher_comes_before_new_modules():
 def test_everything_passed_leads_to_the_certificate_or_to_confirming_the_email():
     assert continue_step([passed("a"), passed("b")]).kind is StepKind.CERTIFICATE
     assert continue_step([passed("a"), passed("b")], email_confirmed=False).kind is StepKind.CONFIRM_EMAIL
+
+
+def test_a_finisher_whose_email_waits_is_told_so_whatever_the_step():
+    """Issue 24, T7: a refresher due comes first, and still the step says the certificate waits for the email."""
+    due = Standing("b", ModuleStatus.PASSED, passed("b").quiz, None, refresher_due=True)
+    step = continue_step([passed("a"), due], email_confirmed=False)
+    assert (step.kind, step.confirm_email) == (StepKind.REFRESHER, True)
+    assert continue_step([passed("a"), due]).confirm_email is False
+    assert continue_step([passed("a"), Standing("b")], email_confirmed=False).confirm_email is False

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import datetime
 from types import SimpleNamespace
 
+import pytest
 from markupsafe import escape
+from pypdf import PdfReader
 
+from course.clock import utcnow
+from course.content.model import Hours
+from course.extensions import db
+from course.identity import services as accounts
+from course.identity.models import User
 from course.learning import certificate_pdf
 
-from ..support.helpers import login, text
+from ..support.helpers import PASSWORD, login, text
 from ..support.journey import answer_all, catalog, pass_module, read_module, start_quiz, submit
 
 
@@ -94,24 +102,158 @@ def test_certificate_after_every_module_and_public_verification(app, make_user):
     assert missing.status_code == 404 and "No certificate has this code" in text(missing)
 
 
-def test_the_pdf_certificate_has_a_language_a_title_a_link_and_points_to_the_accessible_version():
-    """Read from the PDF's bytes: the catalog's /Lang, the info /Title (shown in the title bar), a link
-    annotation on the verification address; the text pointing to the HTML certificate is in a content
-    stream (compressed), so it is checked on the module's constant."""
-    certificate = SimpleNamespace(
-        code="ABCD-1234-EF56",
-        holder_name="Łucja Ñúñez",
-        issued_at=datetime(2026, 11, 30, 9, 15),
-        completed_at=datetime(2026, 11, 29, 17, 5),
-        valid_until=None,
-        scores=[{"title": f"Module {n}", "score": 100.0} for n in range(1, 13)],
-    )
-    url = "https://course.example/verify/ABCD-1234-EF56"
-    pdf = certificate_pdf.render(certificate, url, "Ketamine: uses, mechanism, risks and legal status")
+CERTIFICATE = SimpleNamespace(
+    code="ABCD-1234-EF56",
+    holder_name="Łucja Ñúñez",
+    issued_at=datetime(2026, 11, 30, 9, 15),
+    completed_at=datetime(2026, 11, 29, 17, 5),
+    valid_until=datetime(2027, 11, 29, 17, 5),
+    scores=[{"title": f"Module {n}", "score": 100.0} for n in range(1, 13)],
+)
+VERIFY_URL = "https://course.example/verify/ABCD-1234-EF56"
+ISSUER = certificate_pdf.Issuer("Northside Clinic Training", "Dr Amara Mensah", "Head of clinical education")
+
+
+def lines_with_heights(pdf: bytes) -> list[tuple[str, float]]:
+    """Each line of the page's text with its height from the page's foot (pypdf reads it back)."""
+    found: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.append((text.strip(), tm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_pdf_certificate_has_a_language_a_title_a_link_and_no_notice_printed_on_it():
+    """Read from the PDF: the catalog's /Lang, the info /Title (shown in the title bar), /Author, a link
+    annotation on the verification address. The printed certificate carries no note about screen readers
+    (issue 24, T13): the button that downloads it says the web page is the accessible version."""
+    pdf = certificate_pdf.render(CERTIFICATE, VERIFY_URL, "Ketamine: uses, mechanism, risks and legal status", ISSUER)
     assert b"/Lang (en)" in pdf
     assert b"/DisplayDocTitle true" in pdf
-    title = re.search(rb"/Title <feff([0-9a-f]+)>", pdf)[1]
-    expected = "Certificate of completion: Łucja Ñúñez (ABCD-1234-EF56)"
-    assert bytes.fromhex(title.decode()).decode("utf-16-be") == expected
-    assert b"/Subtype /Link" in pdf and b"/URI (" + url.encode() + b")" in pdf
-    assert "accessible version" in " ".join(certificate_pdf.ACCESSIBLE_VERSION)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == "Certificate of completion: Łucja Ñúñez (ABCD-1234-EF56)"
+    assert reader.metadata.author == "Northside Clinic Training"
+    assert b"/Subtype /Link" in pdf and b"/URI (" + VERIFY_URL.encode() + b")" in pdf
+    words = reader.pages[0].extract_text()
+    assert "screen reader" not in words and "not tagged" not in words
+
+
+def test_the_pdf_names_its_issuer_signatory_and_hours_and_fills_the_page():
+    """Issue 24, T13, read back with pypdf: the organisation, the signatory's name and title, the course's
+    hours and the validity are printed; the page is used top to bottom (text in its lowest quarter); with no
+    issuer settings nothing is invented: no organisation, no signature line, and no author."""
+    hours = Hours(3.5, "continuing-education")
+    pdf = certificate_pdf.render(CERTIFICATE, VERIFY_URL, "Ketamine course", ISSUER, hours)
+    words = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    for expected in (
+        "Northside Clinic Training",
+        "Dr Amara Mensah",
+        "Head of clinical education",
+        "3.5 continuing-education hours.",
+        "Valid until 29 November 2027.",
+        "Łucja Ñúñez",
+        "Verification code: ABCD-1234-EF56",
+    ):
+        assert expected in words, expected
+    page_height = 210 / 25.4 * 72  # A4 landscape, in points
+    heights = [y for _, y in lines_with_heights(pdf)]
+    assert min(heights) < page_height / 4, "the foot of the page carries the signatory and verification"
+    assert max(heights) > page_height * 3 / 4
+
+    plain = certificate_pdf.render(CERTIFICATE, VERIFY_URL, "Ketamine course", certificate_pdf.Issuer(), None)
+    reader = PdfReader(io.BytesIO(plain))
+    words = reader.pages[0].extract_text()
+    assert "Northside" not in words and "Dr Amara" not in words and "hours" not in words
+    assert reader.metadata.author is None
+    assert "Verification code: ABCD-1234-EF56" in words
+    assert min(y for _, y in lines_with_heights(plain)) < page_height / 4
+
+
+def test_a_configured_logo_is_drawn_and_a_missing_or_wrong_one_stops_the_start(tmp_path, app_factory):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), (31, 78, 140)).save(logo)
+    with_logo = certificate_pdf.render(
+        CERTIFICATE, VERIFY_URL, "Ketamine course", certificate_pdf.Issuer("Northside", logo=logo)
+    )
+    assert len(PdfReader(io.BytesIO(with_logo)).pages[0].images) == 1
+    assert not PdfReader(io.BytesIO(certificate_pdf.render(CERTIFICATE, VERIFY_URL, "K"))).pages[0].images
+
+    not_an_image = tmp_path / "logo.svg"
+    not_an_image.write_text("hello")
+    for path, message in (
+        (tmp_path / "absent.png", "cannot be read"),
+        (tmp_path / "logo.gif", "must be a .png or .svg file"),
+        (not_an_image, "is not a SVG image"),
+    ):
+        with pytest.raises(RuntimeError, match=message):
+            app_factory(CERTIFICATE_LOGO=path)
+
+
+def test_the_issuer_settings_reach_the_certificate_page_and_pdf_over_http(app_factory, tmp_path):
+    """The installation's issuer settings and the course's hours, through /certificate and /certificate.pdf."""
+    logo = tmp_path / "logo.svg"
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30"><rect width="90" height="30"/></svg>'
+    )
+    app = app_factory(
+        CERTIFICATE_ISSUER="Northside Clinic Training",
+        CERTIFICATE_SIGNATORY_NAME="Dr Amara Mensah",
+        CERTIFICATE_SIGNATORY_TITLE="Head of clinical education",
+        CERTIFICATE_LOGO=logo,
+    )
+    with app.app_context():
+        user = accounts.register("finisher@example.com", "Fay Finisher", PASSWORD)
+        user.email_verified_at = utcnow()
+        db.session.commit()
+    client = app.test_client()
+    login(client, "finisher@example.com")
+    for module in catalog(app).modules:
+        pass_module(client, app, module)
+    hours = catalog(app).course.hours
+    page = text(client.get("/certificate"))
+    assert "Northside Clinic Training" in page and "Dr Amara Mensah" in page and "Head of clinical education" in page
+    assert f"{hours.words}." in page
+    pdf = client.get("/certificate.pdf")
+    assert pdf.status_code == 200
+    words = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    for expected in ("Northside Clinic Training", "Dr Amara Mensah", "Head of clinical education", hours.words):
+        assert expected in words, expected
+
+
+def test_an_unconfirmed_finisher_is_led_to_confirm_the_email_never_into_the_refused_certificate(app, make_user):
+    """Issue 24, T7: after the last pass, with the email unconfirmed, neither the completion page nor the
+    dashboard links the certificate (a 403); both say to confirm the email and offer the link again. Once
+    confirmed, the Continue is the certificate, and it opens."""
+    user = make_user(verified=False)
+    client = app.test_client()
+    login(client, user.email)
+    modules = catalog(app).modules
+    for module in modules:
+        last = pass_module(client, app, module)
+    for page in (text(client.get(f"/attempts/{last}/passed")), text(client.get("/dashboard"))):
+        step = next_step_of(page)
+        assert "Confirm your email to get your certificate" in step
+        assert "Send the confirmation link again" in step
+        assert 'href="/certificate' not in page and "Get your certificate" not in page
+    assert client.get("/certificate").status_code == 403  # the rule itself stands
+
+    with app.app_context():
+        db.session.get(User, user.id).email_verified_at = utcnow()
+        db.session.commit()
+    step = next_step_of(text(client.get("/dashboard")))
+    assert "Get your certificate" in step and "Confirm your email" not in step
+    assert client.get("/certificate").status_code == 200
+
+    # A certificate already issued opens whatever the email's state now (an address changed since):
+    # the Continue leads to it, not to confirming the new address.
+    with app.app_context():
+        db.session.get(User, user.id).email_verified_at = None
+        db.session.commit()
+    step = next_step_of(text(client.get("/dashboard")))
+    assert "Get your certificate" in step and "Confirm your email" not in step
+    assert client.get("/certificate").status_code == 200

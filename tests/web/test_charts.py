@@ -31,6 +31,23 @@ def test_hbars_width_is_the_value_share_of_the_plot():
     assert chart.description == "Mechanism: 50%; Risks: no answers yet; Legal: 100%."
 
 
+def test_hbars_with_counts_draw_no_bar_on_too_few_and_say_how_many():
+    rows = [("mechanism", 80.0), ("risks", 100.0), ("legal", None)]
+    chart = charts.hbars(rows, width=420, left=100, right=20, counts=[10, 1, 0], min_count=5)
+    assert [b.value for b in chart.bars] == [80.0, None, None] and [b.width for b in chart.bars] == [240, 0, 0]
+    assert [b.count for b in chart.bars] == [10, 1, 0]
+    assert chart.table == (
+        ("Mechanism", "80%", "10 answers"),
+        ("Risks", "too few answers yet", "1 answer"),
+        ("Legal", "no answers yet", "0 answers"),
+    )
+    assert (
+        chart.description
+        == "Mechanism: 80% · 10 answers; Risks: too few answers yet · 1 answer; Legal: no answers yet."
+    )
+    assert charts.hbars(rows, counts=[10, 1, 0], min_count=1).bars[1].value == 100.0
+
+
 def test_histogram_bins_heights_and_pass_mark():
     chart = charts.histogram([0, 5, 10, 79.9, 80, 100, 100], mark=80, width=480, height=260)
     counts = [b.count for b in chart.bins]
