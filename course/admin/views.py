@@ -180,6 +180,13 @@ def change_role(user_id: int):
 @bp.post("/users/<id:user_id>/follow")
 def follow_cohort(user_id: int):
     """Make this instructor one of a cohort's instructors (offered after a promotion), on the record."""
+    try:
+        user = operations.get(user_id)
+    except CourseError as error:
+        return render_template("message.html", title="Not found", message=error.message), error.status
+    if user.role != Role.INSTRUCTOR or user.deleted_at:  # their page offers no such form: say why on its own page
+        message = f"{user.display_name} is not an instructor: give them the instructor role first."
+        return render_template("message.html", title="Not an instructor", message=message), 400
     form = FollowForm()
     cohort_id = form.cohort.data or ""
     if not form.validate_on_submit() or not cohort_id.isdigit() or len(cohort_id) > 12:
@@ -193,7 +200,6 @@ def follow_cohort(user_id: int):
     except CourseError as error:
         form.cohort.errors = [error.message]
         return _user_page(user_id, error.status, follow_form=form)
-    user = operations.get(user_id)
     flash(f"{user.display_name} is now an instructor of “{cohort.name}”. It is in the audit trail.", "success")
     return redirect(url_for(".user", user_id=user_id), 303)
 
