@@ -84,7 +84,7 @@ class BulkForm(FlaskForm):
         id="bulk-action",
     )
     cohort = SelectField("Cohort (for “Add to a cohort”)", choices=[], validate_choice=False, id="bulk-cohort")
-    reason = _reason("bulk", "this action, for each selected account")
+    reason = _reason("bulk", "the action")
 
 
 class FollowForm(FlaskForm):

@@ -78,7 +78,11 @@ def test_a_log_in_is_recorded_and_shown(app, make_user, travel):
     assert "never" in row_of(text(client_for(app, admin).get("/admin/")), nurse.email)
     login(app.test_client(), nurse.email)
     travel(datetime(2026, 12, 9, 8, 0))
-    assert "2 days ago" in row_of(text(client_for(app, admin).get("/admin/")), nurse.email)
+    client = client_for(app, admin)
+    assert "2 days ago" in row_of(text(client.get("/admin/")), nurse.email)
+    assert re.search(
+        r"<dt>Last log-in</dt><dd><time[^>]*>2 days ago</time>", text(client.get(f"/admin/users/{nurse.id}"))
+    )
     with app.app_context():
         assert db.session.get(User, nurse.id).last_login_at == datetime(2026, 12, 7, 8, 0)
 
