@@ -41,6 +41,15 @@ MATRIX_URLS = [
     "/instructor/?sort=name&signal=nearly-done&page=3",
 ]
 COMPLIANCE_URLS = ["/instructor/compliance"]
+# The admin's account list (issue 24, A4): last log-in, cohorts and progress per row, filters and a far page.
+ADMIN_LIST_URLS = [
+    "/admin/",
+    "/admin/?role=trainee",
+    "/admin/?q=trainee01",
+    "/admin/?page=100",
+    "/admin/?cohort=1&role=trainee",
+    "/admin/?role=trainee&status=active&page=150",
+]
 TARGETS = {
     "seed_seconds": 120,
     "matrix_p50_ms": 300,
@@ -52,6 +61,9 @@ TARGETS = {
     "compliance_p50_ms": 300,
     "compliance_csv_peak_growth_mb": 50,
     "reminders_seconds": 60,
+    # The admin's account list (issue 24, A4)
+    "admin_list_p50_ms": 300,
+    "admin_list_max_statements": 8,
 }
 
 
@@ -252,6 +264,9 @@ def measure(
     detail = timed_requests(admin, [f"/instructor/trainees/{t}" for t in trainees], counter, 2)
     results["trainee_detail"] = summarise(detail)
     print("  matrix and detail measured", flush=True)
+    timed_requests(admin, ADMIN_LIST_URLS, counter, 1)
+    results["admin_list"] = summarise(timed_requests(admin, ADMIN_LIST_URLS, counter, args.repeat))
+    print("  admin account list measured", flush=True)
     timed_requests(admin, COMPLIANCE_URLS, counter, 1)
     results["compliance_admin"] = summarise(timed_requests(admin, COMPLIANCE_URLS, counter, args.repeat))
     results["compliance_instructor"] = summarise(timed_requests(teacher, COMPLIANCE_URLS, counter, args.repeat))
@@ -303,6 +318,9 @@ def verdicts(results: dict) -> dict[str, dict]:
         "compliance_csv_peak_growth_mb": results["compliance_csv"]["rss_peak_growth_mb"],
         "reminders_seconds": results["reminders"]["seconds"],
     }
+    if "admin_list" in results:  # results.json files from before issue 24 have none
+        actual["admin_list_p50_ms"] = results["admin_list"]["p50_ms"]
+        actual["admin_list_max_statements"] = results["admin_list"]["max_statements"]
     if "answers_csv" in results:
         csv = results["answers_csv"]
         actual["csv_first_bytes_s"] = csv["first_bytes_s"]
@@ -328,6 +346,11 @@ def table(results: dict) -> str:
     for name in ("compliance_admin", "compliance_instructor"):
         m = results[name]
         rows.append((name, f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, <= {m['max_statements']} statements"))
+    if "admin_list" in results:
+        m = results["admin_list"]
+        rows.append(("admin_list", f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms, <= {m['max_statements']} statements"))
+        for url, figures in m["per_url"].items():
+            rows.append((f"  {url}", f"p50 {figures['p50_ms']} ms, {figures['statements']} statements"))
     c = results["compliance_csv"]
     rows.append(("compliance.csv", f"{c['rows']:,} rows, {c['megabytes']} MB, {c['total_s']} s"))
     rows.append(

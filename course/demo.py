@@ -499,6 +499,12 @@ class Seeder:
         )
 
     def write(self, batch: Batch) -> None:
+        # A demo trainee last logged in for their latest activity (the admin's list shows it; issue 24, A4).
+        latest: dict[int, datetime] = {}
+        for row in batch.summaries:
+            latest[row["user_id"]] = max(latest.get(row["user_id"], row["last_activity_at"]), row["last_activity_at"])
+        for index, user in enumerate(batch.users):
+            user["last_login_at"] = latest.get(index)
         user_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), batch.users))
         for rows in (
             batch.members,

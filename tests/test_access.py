@@ -86,6 +86,8 @@ TABLE = [
     ("admin.correct_details", "POST", "/admin/users/{t}/details", {}, {**staff(403), "admin": 400}),
     ("admin.confirm_email", "POST", "/admin/users/{t}/email-confirmed", {}, {**staff(403), "admin": 400}),
     ("admin.send_confirmation", "POST", "/admin/users/{t}/confirmation", {}, {**staff(403), "admin": 303}),
+    ("admin.bulk_action", "POST", "/admin/bulk", {}, {**staff(403), "admin": 400}),
+    ("admin.follow_cohort", "POST", "/admin/users/{t}/follow", {}, {**staff(403), "admin": 400}),
     ("invitations.index", "GET", "/instructor/cohorts/{cohort}/invitations", None, staff(200, other_instructor=404)),
     ("invitations.preview", "POST", "/instructor/cohorts/{cohort}/invitations/preview", {}, staff(400, 404)),
     ("invitations.confirm", "POST", "/instructor/cohorts/{cohort}/invitations/confirm", {}, staff(400, 404)),

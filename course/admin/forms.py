@@ -63,3 +63,32 @@ class DetailsForm(FlaskForm):
 
 class ConfirmEmailForm(FlaskForm):
     reason = _reason("confirm", "marking the email confirmed")
+
+
+BULK_ACTIONS = {
+    "add-to-cohort": "Add to a cohort",
+    "deactivate": "Deactivate",
+    "reactivate": "Reactivate",
+    "resend-confirmation": "Send the confirmation email again",
+}
+
+
+class BulkForm(FlaskForm):
+    """One action on the accounts ticked on the list (the ticks are read by the view: `user` values). The
+    choices are checked by the view, which says what is wrong in words (not "Not a valid choice")."""
+
+    action = SelectField(
+        "Action",
+        choices=[SelectChoice("", "Choose an action"), *(SelectChoice(k, v) for k, v in BULK_ACTIONS.items())],
+        validate_choice=False,
+        id="bulk-action",
+    )
+    cohort = SelectField("Cohort (for “Add to a cohort”)", choices=[], validate_choice=False, id="bulk-cohort")
+    reason = _reason("bulk", "the action")
+
+
+class FollowForm(FlaskForm):
+    """After a promotion: make the new instructor one of a cohort's instructors."""
+
+    cohort = SelectField("Cohort", choices=[], validate_choice=False, id="follow-cohort")
+    reason = _reason("follow", "making them an instructor of this cohort")

@@ -30,6 +30,8 @@ ACTIONS = {
     "details-change": "Corrected the name or email",
     "email-confirmed": "Marked the email as confirmed",
     "confirmation-sent": "Sent the email confirmation link",
+    "cohort-add": "Added to a cohort",
+    "cohort-instructor": "Made an instructor of a cohort",
     # on one module's quiz: the event names the module
     "extra-attempt": "Granted one extra attempt",
     "waive-wait": "Waived the retake wait",

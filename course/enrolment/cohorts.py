@@ -67,10 +67,24 @@ STAFF_REFUSED = (
 )
 
 
-def refuse_staff(user: User) -> None:
+def refuse_staff(user: User, message: str = STAFF_REFUSED) -> None:
     """Only trainees are members of a cohort: a member's answers are open to the cohort's instructors."""
     if user.role != Role.TRAINEE:
-        raise StaffCannotJoin(STAFF_REFUSED)
+        raise StaffCannotJoin(message)
+
+
+class AlreadyAMember(AccountError):
+    status = 409
+
+
+def admit(cohort: Cohort, user: User) -> None:
+    """Give a trainee a place in a cohort on an admin's word (the caller records why and commits): staff are
+    refused as at `join`, and a second place in the same cohort is refused, not silently ignored."""
+    refuse_staff(user, f"{user.display_name} is {user.role}: staff follow cohorts as instructors, not as members.")
+    placed = select(CohortMember.id).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+    if db.session.scalar(placed) is not None:
+        raise AlreadyAMember(f"{user.display_name} is already in “{cohort.name}”.")
+    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
 
 
 def join(user_id: int, code: str) -> Cohort:

@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     deleted_at: Mapped[datetime | None]
     # An IANA zone name ("Europe/Berlin") the pages show times in; None: UTC (issue 24).
     time_zone: Mapped[str | None] = mapped_column(String(TIME_ZONE_MAX))
+    # When this account last logged in (any way: password, link, invitation, LTI); None: never. Session rows
+    # go at log-out, so they cannot say it (issue 24, A4: the admin's account list shows it).
+    last_login_at: Mapped[datetime | None]
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

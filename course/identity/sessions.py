@@ -72,6 +72,7 @@ def begin(user: User) -> None:
             user_agent=request.headers.get("User-Agent", "")[:255],
         )
     )
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=now))
     db.session.commit()
     _fresh_flask_session()
     session[SESSION_KEY] = token

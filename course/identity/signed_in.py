@@ -36,6 +36,7 @@ class SignedInUser(UserMixin):
     wants_reminders: bool
     deleted_at: datetime | None
     time_zone: str | None
+    last_login_at: datetime | None
 
     def __init__(self, row: Row) -> None:
         for name in self.__slots__:

@@ -49,6 +49,7 @@ def stops_to_shoot(app, make_user, runner):
         Stop("dashboard, first visit", "/dashboard", "newcomer"),
         Stop("lesson page", tour.lessons[1], "ada"),
         Stop("admin console", "/admin/", "admin"),
+        Stop("admin accounts", "/admin/?role=trainee", "admin"),  # last log-in, cohorts, progress (issue 24, A4)
         Stop("admin account", f"/admin/users/{tour.users['bea'].id}", "admin"),
         Stop("invitations", f"/instructor/cohorts/{cohort_id}/invitations", "admin"),
     ]
