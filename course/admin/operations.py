@@ -206,7 +206,7 @@ class Step:
     text: str
 
 
-def first_run(mail_server: str | None, base_url: str | None) -> list[Step]:
+def first_run(mail_server: str | None, base_url: str | None, issuer: str | None) -> list[Step]:
     """What a fresh installation still needs, for the console's checklist (shown until all is done)."""
     counts = select(
         select(func.count()).select_from(User).where(User.role == Role.INSTRUCTOR).scalar_subquery(),
@@ -221,4 +221,9 @@ def first_run(mail_server: str | None, base_url: str | None) -> list[Step]:
         Step(bool(cohort_count), "Create a cohort and share its join link"),
         Step(bool(mail_server), "Set MAIL_SERVER so that emails are sent (until then they go to instance/outbox)"),
         Step(bool(base_url), "Set BASE_URL to the site's public address, for the links in emails"),
+        Step(
+            bool(issuer),
+            "Set CERTIFICATE_ISSUER to your organisation's name, printed on certificates "
+            "(and, if you wish, CERTIFICATE_SIGNATORY_NAME, CERTIFICATE_SIGNATORY_TITLE and CERTIFICATE_LOGO)",
+        ),
     ]

@@ -66,7 +66,11 @@ def _list_page(filters: listing.Filters, form: BulkForm | None = None, selected=
         form=form,
         select_all=request.args.get("select") == "all",
         selected=set(selected),
-        first_run=operations.first_run(current_app.config.get("MAIL_SERVER"), current_app.config.get("BASE_URL")),
+        first_run=operations.first_run(
+            current_app.config.get("MAIL_SERVER"),
+            current_app.config.get("BASE_URL"),
+            current_app.config.get("CERTIFICATE_ISSUER"),
+        ),
     ), status
 
 

@@ -40,10 +40,13 @@ def test_an_admin_corrects_details_confirms_the_email_and_resends_the_link(app, 
 def test_a_fresh_install_shows_a_first_run_checklist_until_everything_is_done(app, make_user):
     admin = client_for(app, make_user("admin"))
     page = text(admin.get("/admin/"))
-    assert "First steps" in page and page.count("to do</span>") == 4
+    assert "First steps" in page and page.count("to do</span>") == 5
     instructor = make_user("instructor")
     with app.app_context():
         cohorts.create_cohort("Ward 3", db.session.get(User, instructor.id))
-    assert text(admin.get("/admin/")).count("to do</span>") == 2  # mail and BASE_URL left
+    assert text(admin.get("/admin/")).count("to do</span>") == 3  # mail, BASE_URL and the issuer left
     app.config.update(MAIL_SERVER="smtp.example.org", BASE_URL="https://course.example.org")
+    page = text(admin.get("/admin/"))
+    assert page.count("to do</span>") == 1 and "CERTIFICATE_ISSUER" in page
+    app.config.update(CERTIFICATE_ISSUER="St Mary's Clinic")
     assert "First steps" not in text(admin.get("/admin/"))
