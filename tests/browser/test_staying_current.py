@@ -37,7 +37,13 @@ T0 = datetime(2026, 1, 15, 9, 0)
 
 @pytest.fixture
 def app(app_factory):
-    return app_factory(SESSION_IDLE_MINUTES=10**7, SESSION_MAX_DAYS=10**4)
+    return app_factory(
+        SESSION_IDLE_MINUTES=10**7,
+        SESSION_MAX_DAYS=10**4,
+        CERTIFICATE_ISSUER="Riverside Community Clinic",
+        CERTIFICATE_SIGNATORY_NAME="Dr Amara Okafor",
+        CERTIFICATE_SIGNATORY_TITLE="Clinical training lead",
+    )
 
 
 def shoot(page, name: str) -> None:
@@ -116,6 +122,7 @@ def test_verify_page_in_every_state_and_the_certificate(app, history, new_page, 
         data = Path(download.value.path()).read_bytes()
         pdf = PdfReader(io.BytesIO(data)).pages[0].extract_text()
         assert f"{renewal:%d %B %Y}" in pdf and f"Valid until {add_months(renewal, 12):%d %B %Y}" in pdf
+        assert "Riverside Community Clinic" in pdf and "Dr Amara Okafor" in pdf
         pdfium.PdfDocument(data)[0].render(scale=1.5).to_pil().save(SHOTS / "certificate-pdf.png")
 
     travel(add_months(renewal, 13))
