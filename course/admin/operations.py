@@ -223,7 +223,7 @@ def first_run(mail_server: str | None, base_url: str | None, issuer: str | None)
         Step(bool(base_url), "Set BASE_URL to the site's public address, for the links in emails"),
         Step(
             bool(issuer),
-            "Set CERTIFICATE_ISSUER to your organisation's name, printed on certificates "
-            "(and, if you wish, CERTIFICATE_SIGNATORY_NAME, CERTIFICATE_SIGNATORY_TITLE and CERTIFICATE_LOGO)",
+            "Set CERTIFICATE_ISSUER to your organisation's name, for certificates "
+            "(a signatory and a logo are optional: see the README)",
         ),
     ]
