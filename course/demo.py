@@ -35,8 +35,8 @@ from .enrolment.models import Cohort, CohortInstructor, CohortMember
 from .extensions import db
 from .identity.models import Role, User, new_session_token
 from .identity.passwords import hash_password
-from .learning.models import Certificate, LessonProgress, ModuleSummary
-from .quizzes import grading, selection, serving
+from .learning.models import Certificate, LessonProgress, ModuleSummary, TraineeTotals
+from .quizzes import grading, selection, serving, summary
 from .quizzes.models import AttemptItem, QuizAttempt
 from .recertification import history, policy
 from .recertification.models import ModuleCertification, Refresher, RefresherCard, RefresherItem
@@ -546,6 +546,10 @@ class Seeder:
                 statement = statement.values(snapshot=type_coerce(bindparam("snapshot_json"), NullType()))
             for start in range(0, len(rows), 5000):
                 db.session.execute(statement, rows[start : start + 5000])
+        rolled_up = summary.totals(ModuleSummary.user_id.in_(user_ids))  # as every learner write keeps them
+        db.session.execute(
+            insert(TraineeTotals.__table__).from_select(list(rolled_up.selected_columns.keys()), rolled_up)
+        )
         db.session.commit()
         self.counts.update(
             trainees=len(batch.users),

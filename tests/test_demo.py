@@ -14,7 +14,7 @@ from course.demo import FINISHED_SPREAD_DAYS
 from course.enrolment.models import Cohort, CohortInstructor, CohortMember
 from course.extensions import db
 from course.identity.models import User
-from course.learning.models import Certificate, LessonProgress, ModuleSummary
+from course.learning.models import Certificate, LessonProgress, ModuleSummary, TraineeTotals
 from course.quizzes.models import AttemptItem, QuizAttempt
 from course.recertification.models import ModuleCertification, RefresherItem
 
@@ -115,14 +115,32 @@ def test_seeded_history_shows_every_state_of_staying_current(app, seeded):
         assert None in due and any(d is not None for d in due)
 
 
-def test_summaries_are_what_a_rebuild_computes(app, runner, seeded):
+def totals() -> set[tuple]:
+    """Each trainee's totals but the last activity (a rebuild dates every summary now)."""
+    fields = ("user_id", "pages_done", "passed", "worst_fails")
+    return {tuple(getattr(t, f) for f in fields) for t in db.session.scalars(select(TraineeTotals))}
+
+
+def test_summaries_and_totals_are_what_a_rebuild_computes(app, runner, seeded):
     with app.app_context():
-        before = summaries()
+        before, totals_before = summaries(), totals()
+        added_up: dict[int, list] = {}
+        for s in db.session.scalars(select(ModuleSummary)):
+            pages, passed, last, worst = added_up.get(s.user_id, (0, 0, s.last_activity_at, 0))
+            fails = 0 if s.passed else s.failed_attempts
+            added_up[s.user_id] = (
+                pages + s.pages_done,
+                passed + s.passed,
+                max(last, s.last_activity_at),
+                max(worst, fails),
+            )
+        stored = db.session.scalars(select(TraineeTotals)).all()
+        assert {t.user_id: (t.pages_done, t.passed, t.last_activity_at, t.worst_fails) for t in stored} == added_up
     result = runner.invoke(args=["summaries", "rebuild"])
     assert result.exit_code == 0 and f"Rebuilt {len(before)} module summaries" in result.output
     with app.app_context():
         db.session.expire_all()
-        assert summaries() == before
+        assert summaries() == before and totals() == totals_before
 
 
 def test_a_second_seed_is_refused_unless_forced(app, runner, seeded):

@@ -62,18 +62,33 @@ def upsert(model, keys: dict, values: dict) -> None:
     db.session.execute(statement, {**keys, **values})
 
 
+def _insert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 @functools.cache
 def _upsert_statement(dialect: str, model, keys: tuple[str, ...], columns: tuple[str, ...]):
     """Built once per shape, as building it costs more CPU than running it (the summary upkeep runs on
     every learner write): the update takes the values from the row that could not be inserted
     (`excluded`), so they stay parameters."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model.__table__)  # Core: the ORM's bulk INSERT path would add more than it runs
+    statement = _insert(dialect)(model.__table__)  # Core: the ORM's bulk INSERT path would add more than it runs
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={column: statement.excluded[column] for column in columns}
+    )
+
+
+def upsert_from(model, keys: tuple[str, ...], query):
+    """INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE, in the dialect of the database in use: the rows
+    `query` computes (its columns labelled as the model's) replace those with the same keys. SQLite reads
+    it unambiguously only when the SELECT has a WHERE clause. Returns the statement, for callers to cache."""
+    columns = [column.name for column in query.selected_columns]
+    statement = _insert(db.engine.dialect.name)(model.__table__).from_select(columns, query)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={c: statement.excluded[c] for c in columns if c not in keys}
     )
 
 

@@ -16,11 +16,11 @@ from ..content.model import Catalog
 from ..enrolment.models import Cohort, CohortMember
 from ..extensions import db
 from ..identity.models import User
-from ..learning.models import ModuleSummary
+from ..learning.models import ModuleSummary, TraineeTotals
 from ..learning.status import ModuleStatus, module_status
 from ..recertification.policy import DUE_SOON_DAYS, Deadline, deadline
 from ..web.inputs import LIKE_ESCAPE, escape_like
-from .access import sees_every_trainee, trainee_filter, visible_cohort_ids
+from .access import trainee_filter, visible_cohort_ids
 from .outdated import passed_before_material_change
 
 PAGE_SIZE = 50
@@ -94,22 +94,14 @@ def cell_status(summary: ModuleSummary | None) -> ModuleStatus:
 
 
 def _people(viewer: User, cohort_id: int | None, modules: int, now: datetime, deadlines: bool) -> Subquery:
-    """Every trainee the viewer sees (in one cohort, or all), one row each with their totals and signals, and
-    the glance's three counts over all of them as window sums: the one pass over everyone a page needs.
+    """Every trainee the viewer sees (in one cohort, or all), one row each with their totals (`TraineeTotals`,
+    kept with every learner write) and signals, and the glance's three counts over all of them as window
+    sums: the one pass over everyone a page needs.
     `deadlines`: add each one's standing against the due date, for the "complete by" filter (the page's
     own rows get theirs from their cohorts, in `_rows`: grouping every membership cost 10 ms at 10,000)."""
-    totals = select(
-        ModuleSummary.user_id,
-        func.sum(ModuleSummary.pages_done).label("pages_done"),
-        func.sum(case((ModuleSummary.passed, 1), else_=0)).label("passed"),
-        func.max(ModuleSummary.last_activity_at).label("last_activity"),
-        func.max(case((ModuleSummary.passed, 0), else_=ModuleSummary.failed_attempts)).label("worst_fails"),
-    ).group_by(ModuleSummary.user_id)
-    if not sees_every_trainee(viewer, cohort_id):  # for everyone, the join below drops staff's rows: cheaper
-        totals = totals.where(trainee_filter(ModuleSummary.user_id, viewer, cohort_id))
-    totals = totals.subquery()
+    totals = TraineeTotals.__table__
     passed = func.coalesce(totals.c.passed, 0)
-    active = func.coalesce(totals.c.last_activity, User.created_at)
+    active = func.coalesce(totals.c.last_activity_at, User.created_at)
     inactive = (active < now - timedelta(days=INACTIVE_DAYS)) & (passed < modules)
     needs_help = or_(func.coalesce(totals.c.worst_fails, 0) >= FAILS_FOR_HELP, inactive)
     people = (
@@ -119,7 +111,7 @@ def _people(viewer: User, cohort_id: int | None, modules: int, now: datetime, de
             User.email,
             func.coalesce(totals.c.pages_done, 0).label("pages_done"),
             passed.label("passed"),
-            totals.c.last_activity,
+            totals.c.last_activity_at.label("last_activity"),
             needs_help.label("needs_help"),
             (passed == modules - 1).label("nearly_done"),
             inactive.label("inactive"),

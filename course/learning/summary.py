@@ -11,10 +11,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..content.model import Module
-from ..core.database import upsert
 from ..extensions import db
-from ..quizzes.summary import touch
-from .models import LessonProgress, ModuleSummary
+from ..quizzes.summary import save, touch
+from .models import LessonProgress
 
 __all__ = ["record_pages", "touch"]
 
@@ -28,8 +27,4 @@ def record_pages(user_id: int, module: Module, now: datetime) -> None:
             LessonProgress.page_anchor.in_([p.anchor for p in module.pages]),
         )
     )
-    upsert(
-        ModuleSummary,
-        {"user_id": user_id, "module_slug": module.slug},
-        {"pages_done": done, "lessons_done": done == len(module.pages), "last_activity_at": now},
-    )
+    save(user_id, module.slug, {"pages_done": done, "lessons_done": done == len(module.pages), "last_activity_at": now})

@@ -18,21 +18,23 @@ BUDGET = 9
 # The save locks its attempt row on PostgreSQL (one SELECT ... FOR UPDATE, which SQLite does not need);
 # the dashboard reads the trainee's theme mastery for its chart; the submit reads which LMS links (LTI)
 # the trainee launched, whose grade columns the new score goes to (issue 25).
+# Every summary write also rolls the trainee's totals up (one statement, `quizzes.summary.save`), so that the
+# matrix reads 10,000 rows instead of adding up 120,000: one more for a start and for a submit.
 BUDGETS = {
-    "start": 7,
+    "start": 8,
     "start again (resumes)": 3,
     "lesson": 2,
     "quiz question": 3,
     "save answer": 5,
     # A pass also starts the module's certification period: the period read and written, and every
     # objective's refresher schedule in one INSERT (issue 23); and the LMS links read (issue 25).
-    "submit": 12,
+    "submit": 13,
     "result": 6,
     # Staying current: the periods, the refresher schedule, the latest refresher answers, the certificate
     # in force and the cohort's due date (a lapse or renewal that time brought is written here too).
     "dashboard": 10,
 }
-FIRST_START_BUDGET = 6  # the spike: a class presses Start on a quiz none of them has taken
+FIRST_START_BUDGET = 7  # the spike: a class presses Start on a quiz none of them has taken
 
 
 def past_attempts(client, app, slug: str, how_many: int) -> None:
@@ -100,7 +102,7 @@ def test_query_counts_are_small_and_do_not_grow_with_history(app, make_user, que
     )
     assert one == fifty
     assert all(n <= BUDGET for name, n in one.items() if name not in ("submit", "dashboard")), one
-    assert all(one[name] <= budget for name, budget in BUDGETS.items()), (one, BUDGETS)
+    assert all(one[name] <= budget for name, budget in BUDGETS.items()), f"{one} against {BUDGETS}"
 
 
 def test_a_first_start_reads_no_past_and_writes_the_items_at_once(app, make_user, query_counter, monkeypatch):
