@@ -60,8 +60,3 @@ def cohort_or_none(viewer: User, cohort_id: int) -> Cohort | None:
         CohortInstructor.cohort_id == cohort_id, CohortInstructor.user_id == viewer.id
     )
     return cohort if db.session.scalar(follows) is not None else None
-
-
-def can_see(viewer: User, trainee_id: int) -> bool:
-    query = select(User.id).where(User.id == trainee_id, User.id.in_(visible_trainee_ids(viewer)))
-    return db.session.scalar(query) is not None

@@ -16,7 +16,7 @@ from ..identity.models import Role, User
 from ..learning.models import ModuleSummary
 from ..quizzes.models import QuizAttempt
 from ..quizzes.services import get_attempt
-from .access import visible_cohort_ids
+from .access import visible_cohort_ids, visible_trainee_ids
 from .matrix import cell_status
 
 
@@ -37,7 +37,9 @@ class TraineeDetail:
 
 
 def trainee_detail(trainee_id: int, catalog: Catalog, viewer: User) -> TraineeDetail | None:
-    trainee = db.session.get(User, trainee_id)
+    trainee = db.session.scalar(  # one statement: the trainee, if this viewer may see them
+        select(User).where(User.id == trainee_id, User.id.in_(visible_trainee_ids(viewer)))
+    )
     if trainee is None or trainee.role != Role.TRAINEE:
         return None
     summaries = {
