@@ -61,7 +61,7 @@ def _header(value: str) -> str | Header:
 
 
 def _address(value: str) -> str:
-    """ "Name <address>" with a name in any script, encoded as RFC 2047 asks."""
+    """An address, with a name in any script encoded as RFC 2047 asks."""
     name, address = parseaddr(value)
     return formataddr((name, address), charset="utf-8") if name else address
 
@@ -179,7 +179,7 @@ def _deliver_outbox(message: Message) -> Path:
 
 def deliver(message: Message) -> bool:
     """Send a built message. True when it left (or was written to the outbox); False when the server failed."""
-    kind = message["Subject"]
+    kind = str(message["Subject"])  # a Header for a subject in another script: its text, for the log
     if not current_app.config.get("MAIL_SERVER"):
         path = _deliver_outbox(message)
         log.info("Email %r to %s written to %s (no MAIL_SERVER set)", kind, message["To"], path)

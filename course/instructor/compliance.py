@@ -58,8 +58,9 @@ def _started():
 
 
 def _status(now: datetime) -> ColumnElement[str]:
-    """`policy.compliance` for the row: the certificate in force (or expired, not revoked), its end, whether
-    the trainee started, and the cohort's due date."""
+    """The compliance rule, worst first: a certificate not revoked is expired, expiring (within
+    EXPIRING_DAYS of its end) or complete; without one, the cohort's due date passed is overdue, else in
+    progress once started, or not started."""
     end = Certificate.valid_until
     return case(
         (_certified() & end.is_not(None) & (end <= now), Compliance.EXPIRED.value),
