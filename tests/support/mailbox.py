@@ -51,8 +51,8 @@ class Collector:
         return "250 Message accepted"
 
     def _close(self, server) -> None:
-        server.transport.close()
-        self.hung_up.set()
+        server.transport.close()  # the socket itself closes on the loop's next turn: say so only after it
+        asyncio.get_running_loop().call_soon(self.hung_up.set)
 
 
 class Mailbox:
