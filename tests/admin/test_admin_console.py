@@ -21,15 +21,6 @@ def app(mail_app):
     return mail_app
 
 
-@pytest.fixture
-def admin_client(app, make_user):
-    admin = make_user("admin", name="Ada Admin")
-    client = app.test_client()
-    assert login(client, admin.email).status_code == 302
-    client.user = admin
-    return client
-
-
 def events(app, subject_id: int) -> list[AuditEvent]:
     with app.app_context():
         return list(db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id == subject_id)))

@@ -25,14 +25,6 @@ def app(mail_app):
     return mail_app
 
 
-@pytest.fixture
-def admin_client(app, make_user):
-    admin = make_user("admin", name="Ada Admin")
-    client = client_for(app, admin)
-    client.user = admin
-    return client
-
-
 def actions(app, subject_id: int) -> list[tuple[str, str]]:
     with app.app_context():
         return [
