@@ -13,7 +13,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from http.client import HTTPSConnection
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.client import HTTPResponse, HTTPSConnection
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 APP = "course:create_app()"
 OPENSSL = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
+needs_nginx = pytest.mark.skipif(
+    shutil.which("nginx") is None or shutil.which("openssl") is None,
+    reason="nginx (apt-get install nginx) and openssl, for a throwaway certificate, are needed",
+)
 UPSTREAMS = ["127.0.0.1:8001", "127.0.0.1:8002"]
 
 
@@ -82,31 +88,10 @@ def test_rendered_nginx_site_sends_the_proxy_headers_and_caches_hashed_static_fi
     assert "return 301 https://" in site
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx)")
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for a throwaway certificate")
+@needs_nginx
 def test_nginx_accepts_the_rendered_configuration(tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    subprocess.run([*OPENSSL, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
     site = render(
         "localhost", ["127.0.0.1:8001", "127.0.0.1:8002"], str(ROOT / "course" / "static"), str(cert), str(key)
     )
@@ -206,9 +191,31 @@ def test_gunicorns_access_log_hides_secrets(tmp_path):
     assert "S3CR3T" not in lines
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx)")
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for a throwaway certificate")
-def test_nginx_access_log_hides_secrets(tmp_path, closed_port):
+@dataclass
+class Nginx:
+    port: int
+    access_log: Path
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[HTTPResponse, str]:
+        connection = HTTPSConnection("127.0.0.1", self.port, timeout=10, context=ssl._create_unverified_context())  # noqa: S323
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        page = response.read().decode()
+        connection.close()
+        return response, page
+
+    def logged(self, *texts: str) -> str:
+        """The access log once it holds every one of `texts` (or after 10 s): nginx writes a line after its
+        response has gone, so on a busy machine a moment after the client has read it."""
+        deadline = time.monotonic() + 10
+        while not all(t in self.access_log.read_text() for t in texts) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.access_log.read_text()
+
+
+@pytest.fixture
+def nginx_without_app(tmp_path, closed_port) -> Iterator[Nginx]:
+    """The shipped site, on a throwaway certificate, in front of a port where no instance answers."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run([*OPENSSL, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
     port = free_port()
@@ -218,46 +225,30 @@ def test_nginx_access_log_hides_secrets(tmp_path, closed_port):
     conf = write_standalone(tmp_path / "nginx", site.replace(f"listen {port} ssl;", f"listen 127.0.0.1:{port} ssl;"))
     subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf)], check=True, timeout=30)
     try:
-        for path in ["/reset-password/S3CR3T-PATH?next=S3CR3T-QUERY", "/instructor/?q=S3CR3T-SEARCH"]:
-            connection = HTTPSConnection("127.0.0.1", port, timeout=10, context=ssl._create_unverified_context())  # noqa: S323
-            connection.request("GET", path, headers={"Referer": "https://localhost/join/S3CR3T-REFERRER"})
-            assert connection.getresponse().status == 502  # no app behind it: the line is logged all the same
-            connection.close()
+        yield Nginx(port, conf.parent / "course.access.log")
     finally:
         subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf), "-s", "stop"], timeout=30)
-    lines = (conf.parent / "course.access.log").read_text()
-    assert '"GET /reset-password/[hidden] HTTP/1.1" 502' in lines and '"GET /instructor/?[hidden] HTTP/1.1"' in lines
+
+
+@needs_nginx
+def test_nginx_access_log_hides_secrets(nginx_without_app):
+    for path in ["/reset-password/S3CR3T-PATH?next=S3CR3T-QUERY", "/instructor/?q=S3CR3T-SEARCH"]:
+        response, _ = nginx_without_app.get(path, headers={"Referer": "https://localhost/join/S3CR3T-REFERRER"})
+        assert response.status == 502  # no app behind it: the line is logged all the same
+    logged = ('"GET /reset-password/[hidden] HTTP/1.1" 502', '"GET /instructor/?[hidden] HTTP/1.1"')
+    lines = nginx_without_app.logged(*logged)
+    assert all(line in lines for line in logged)
     assert '"https://localhost/join/[hidden]"' in lines
     assert "S3CR3T" not in lines
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (apt-get install nginx)")
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for a throwaway certificate")
-def test_nginx_shows_the_course_page_with_its_request_id_when_no_instance_answers(tmp_path, closed_port):
+@needs_nginx
+def test_nginx_shows_the_course_page_with_its_request_id_when_no_instance_answers(nginx_without_app):
     """Audit 2026-12 F7: nginx answered "502 Bad Gateway nginx/1.22.1", with no reference in any log."""
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run([*OPENSSL, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
-    port = free_port()
-    site = render(
-        "localhost", [f"127.0.0.1:{closed_port}"], str(ROOT / "course" / "static"), str(cert), str(key), port, None
-    )
-    conf = write_standalone(tmp_path / "nginx", site.replace(f"listen {port} ssl;", f"listen 127.0.0.1:{port} ssl;"))
-    subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf)], check=True, timeout=30)
-    try:
-        connection = HTTPSConnection("127.0.0.1", port, timeout=10, context=ssl._create_unverified_context())  # noqa: S323
-        connection.request("GET", "/dashboard")
-        response = connection.getresponse()
-        page = response.read().decode()
-        connection.close()
-    finally:
-        subprocess.run(["nginx", "-e", "stderr", "-p", str(conf.parent), "-c", str(conf), "-s", "stop"], timeout=30)
+    response, page = nginx_without_app.get("/dashboard")
     assert response.status == 502
     request_id = response.getheader("X-Request-ID")
     assert request_id and re.fullmatch(r"[0-9a-f]{32}", request_id)
     assert "<h1>Temporarily unavailable</h1>" in page and f'<code class="request-id">{request_id}</code>' in page
     assert "nginx" not in page.lower() and response.getheader("Server") == "nginx"  # no version anywhere
-    log = conf.parent / "course.access.log"
-    deadline = time.monotonic() + 10  # nginx logs after the response has gone: on a busy machine, a moment later
-    while request_id not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert request_id in log.read_text()
+    assert request_id in nginx_without_app.logged(request_id)
