@@ -87,6 +87,17 @@ def tab_to(page, name: str | re.Pattern, limit: int = MAX_TABS) -> str:
     raise AssertionError(f"no element named {name!r} reached by Tab in {limit} presses; focused in turn: {seen[:60]}")
 
 
+def log_in(context, user) -> object:
+    """A new page in `context`, logged in as `user` through the form, on their role's home."""
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_url(re.compile(r"/(dashboard|instructor/|admin/)$"))  # each role has its home
+    return page
+
+
 def login_in_browser(page, email: str, password: str = PASSWORD) -> None:
     """Log in through the real form, by keyboard: Tab to each field, type, press Enter."""
     page.goto("/login")

@@ -14,8 +14,8 @@ import pytest
 from course.enrolment.models import Cohort
 from course.extensions import db
 
-from ..support.helpers import PASSWORD
 from ..support.tour import Stop, build_tour
+from .conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +27,6 @@ MAX_HEIGHT = 2400
 
 def file_name(stop_name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stop_name.lower()).strip("-")
-
-
-def log_in(context, user) -> object:
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    page.wait_for_url(lambda url: not url.endswith("/login"))
-    return page
 
 
 def stops_to_shoot(app, make_user, runner):

@@ -17,8 +17,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from course.learning import services as learning
 from course.quizzes import services as quizzes
 
-from ..support.helpers import PASSWORD
 from ..support.tour import build_tour
+from .conftest import log_in
 from .support import AXE, describe
 
 pytestmark = pytest.mark.browser
@@ -72,16 +72,6 @@ def axe(page) -> list[dict]:
     results = AXE.run(page, options=AXE_OPTIONS).response
     assert results["passes"], "axe checked nothing: did it run?"
     return results["violations"]
-
-
-def log_in(context, user) -> object:
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    page.wait_for_url(re.compile(r"/(dashboard|instructor/|admin/)$"))  # each role has its home
-    return page
 
 
 def open_stop(page, stop) -> str | None:
